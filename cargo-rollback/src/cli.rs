@@ -1,0 +1,218 @@
+//! The command line, as clap sees it.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Reversible, verified SQL migrations: apply, inspect and roll back.
+///
+/// With no subcommand, rolls back: the newest applied migration, or the ones
+/// chosen with VERSION, --last, --to or --all.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-rollback",
+    bin_name = "cargo rollback",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 refused by a safety check."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub revert: RevertArgs,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database URL: sqlite:FILE, postgres://…, mysql://… [default: $DATABASE_URL, also read from .env]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Migrations folder [default: `migrations` of the package, or
+    /// `[package.metadata.rollback] migrations` in its Cargo.toml]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub source: Option<PathBuf>,
+
+    /// The workspace package whose migrations to use
+    #[arg(short = 'p', long, global = true, value_name = "SPEC")]
+    pub package: Option<String>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// What an empty down script means [default: error, or `empty-down` in
+    /// `[package.metadata.rollback]`]
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub empty_down: Option<EmptyDownArg>,
+
+    /// SQL run on every connection before any migration (e.g. `PRAGMA
+    /// foreign_keys = OFF`) [default: `init-sql` in `[package.metadata.rollback]`]
+    #[arg(long, global = true, value_name = "SQL")]
+    pub init_sql: Option<String>,
+
+    /// How long to wait for another run's migration lock, in seconds
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds, default_value = "60")]
+    pub lock_timeout: Duration,
+
+    /// When to use colors (NO_COLOR and CARGO_TERM_COLOR are respected)
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+
+    /// Print more (the database and folder used)
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Print only errors (and the data asked for)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// Which migrations a rollback reverts.
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    /// Revert only this migration (with newer ones applied, only with --out-of-order)
+    #[arg(id = "target_version", value_name = "VERSION", conflicts_with_all = ["last", "to", "all"])]
+    pub version: Option<String>,
+
+    /// Revert the N most recently applied migrations
+    #[arg(long, value_name = "N", conflicts_with_all = ["to", "all"])]
+    pub last: Option<NonZeroUsize>,
+
+    /// Revert every migration newer than V; V itself stays applied
+    #[arg(long, value_name = "V", conflicts_with = "all")]
+    pub to: Option<String>,
+
+    /// Revert every applied migration
+    #[arg(long)]
+    pub all: bool,
+
+    /// Allow reverting VERSION while newer migrations stay applied
+    #[arg(long, requires = "target_version")]
+    pub out_of_order: bool,
+
+    /// When a down file differs from the down stored at apply time, run the file
+    #[arg(long, conflicts_with = "use_stored")]
+    pub use_file: bool,
+
+    /// When a down file differs from the down stored at apply time, run the stored one
+    #[arg(long)]
+    pub use_stored: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations (creates a SQLite file that does not exist)
+    Up {
+        /// Apply up to and including this version
+        #[arg(long, value_name = "V")]
+        to: Option<String>,
+        /// Apply even though the database has migrations the folder lacks
+        #[arg(long)]
+        ignore_missing: bool,
+    },
+    /// Show every migration: applied, pending, modified, missing or dirty
+    Status,
+    /// Create a new migration with its up and down files
+    New {
+        /// What the migration does, e.g. create_users
+        name: String,
+        /// File layout
+        #[arg(long, value_enum, default_value = "flat")]
+        layout: LayoutArg,
+    },
+    /// Check the migrations folder: pairs, versions, empty downs, directives
+    Check,
+    /// Show the audit log of applies, reverts and repairs
+    Log {
+        /// How many of the newest entries to show
+        #[arg(long, default_value = "50")]
+        limit: u32,
+    },
+    /// Settle a dirty or modified migration after checking the schema by hand
+    Repair {
+        /// The migration to settle
+        version: String,
+        /// Forget the migration instead: the schema is as before its up
+        #[arg(long)]
+        pending: bool,
+    },
+    /// Write the build.rs line that rebuilds the crate when a migration is added
+    Init,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people
+    Human,
+    /// For programs
+    Json,
+}
+
+/// `--empty-down`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmptyDownArg {
+    /// An empty down is an error
+    Error,
+    /// An empty down makes its migration irreversible
+    Irreversible,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colors on a terminal
+    Auto,
+    /// Always colors
+    Always,
+    /// No colors
+    Never,
+}
+
+/// `new --layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// NAME.up.sql and NAME.down.sql
+    Flat,
+    /// NAME/up.sql and NAME/down.sql
+    Dir,
+    /// NAME.sql with -- migrate:up and -- migrate:down
+    Single,
+}
+
+fn parse_seconds(value: &str) -> Result<Duration, String> {
+    let seconds: f64 = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("`{value}` is not a duration in seconds"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn lock_timeout_takes_fractional_seconds() {
+        assert_eq!(parse_seconds("1.5").unwrap(), Duration::from_millis(1500));
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("soon").is_err());
+    }
+}

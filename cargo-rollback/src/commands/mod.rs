@@ -1,0 +1,95 @@
+//! One module per subcommand; this one dispatches and holds what they share.
+
+mod check;
+mod init;
+mod log;
+mod new;
+mod repair;
+mod revert;
+mod status;
+mod up;
+
+use anyhow::Result;
+use rollback_runtime::{ConnectOptions, Error, LoadOptions, MigrationSet, Session, Version};
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::failure::warn;
+use crate::output::Output;
+use crate::project::{Project, database_url};
+
+/// Runs the command; returns the exit code of a run that did not fail.
+pub async fn run(cli: Cli, output: Output) -> Result<u8> {
+    let global = &cli.global;
+    match cli.command {
+        None => revert::run(global, &cli.revert, output).await,
+        Some(Command::Up { to, ignore_missing }) => {
+            up::run(global, to.as_deref(), ignore_missing, output).await
+        }
+        Some(Command::Status) => status::run(global, output).await,
+        Some(Command::New { name, layout }) => new::run(global, &name, layout, output),
+        Some(Command::Check) => check::run(global, output),
+        Some(Command::Log { limit }) => log::run(global, limit, output).await,
+        Some(Command::Repair { version, pending }) => {
+            repair::run(global, &version, pending, output).await
+        }
+        Some(Command::Init) => init::run(global, output),
+    }
+}
+
+/// Reads the migrations folder, printing its warnings.
+fn load_migrations(project: &Project, output: Output) -> Result<MigrationSet> {
+    output.detail(&format!("migrations: {}", project.migrations.display()));
+    let options = LoadOptions {
+        empty_down: project.empty_down,
+    };
+    let loaded = rollback_runtime::load(&project.migrations, &options).map_err(Error::from)?;
+    if !output.quiet {
+        for warning in &loaded.warnings {
+            warn(&warning.to_string());
+        }
+    }
+    Ok(loaded.migrations)
+}
+
+/// Opens the database named by `--database-url` / `DATABASE_URL`.
+async fn connect(
+    global: &GlobalArgs,
+    project: &Project,
+    create_if_missing: bool,
+    output: Output,
+) -> Result<Session> {
+    let url = database_url(global)?;
+    let options = ConnectOptions {
+        create_if_missing,
+        init_sql: project.init_sql.clone(),
+        lock_timeout: global.lock_timeout,
+    };
+    let session = Session::connect(&url, &options).await?;
+    output.detail(&format!("database: {}", session.url()));
+    Ok(session)
+}
+
+/// A version typed on the command line.
+fn parse_version(text: &str) -> Result<Version, Error> {
+    Version::parse(text).ok_or_else(|| Error::InvalidVersion {
+        version: text.to_owned(),
+    })
+}
+
+/// `version name`, for messages.
+fn label(version: &str, name: &str) -> String {
+    if name.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{version} {name}")
+    }
+}
+
+/// "1 migration", "3 migrations".
+fn migrations(count: usize) -> String {
+    if count == 1 {
+        "1 migration".to_owned()
+    } else {
+        format!("{count} migrations")
+    }
+}

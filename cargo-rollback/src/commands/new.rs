@@ -1,0 +1,134 @@
+//! `cargo rollback new NAME`: write a migration's up and down files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use rollback_runtime::{LoadOptions, VersionOrder};
+use serde::Serialize;
+
+use crate::cli::{GlobalArgs, LayoutArg};
+use crate::failure::{SUCCESS, UsageError};
+use crate::output::Output;
+use crate::project::Project;
+
+const UP_TEMPLATE: &str = "-- Write the migration here.\n";
+
+/// The down starts as comments only, which `embed_migrations!` and
+/// `cargo rollback check` reject: a migration is not done until its down is.
+const DOWN_TEMPLATE: &str = "-- Write the statements that undo the up, newest change first.\n\
+-- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.\n\
+-- If the up cannot be undone, say why instead: -- rollback:irreversible <reason>\n";
+
+#[derive(Serialize)]
+struct Created {
+    version: String,
+    name: String,
+    files: Vec<PathBuf>,
+}
+
+pub fn run(global: &GlobalArgs, name: &str, layout: LayoutArg, output: Output) -> Result<u8> {
+    let name = migration_name(name)?;
+    let project = Project::resolve(global)?;
+    let dir = &project.migrations;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let version = next_version(dir)?;
+    let stem = format!("{version}_{name}");
+    let files = match layout {
+        LayoutArg::Flat => vec![
+            write_new(&dir.join(format!("{stem}.up.sql")), UP_TEMPLATE)?,
+            write_new(&dir.join(format!("{stem}.down.sql")), DOWN_TEMPLATE)?,
+        ],
+        LayoutArg::Dir => {
+            let folder = dir.join(&stem);
+            fs::create_dir(&folder).with_context(|| format!("creating {}", folder.display()))?;
+            vec![
+                write_new(&folder.join("up.sql"), UP_TEMPLATE)?,
+                write_new(&folder.join("down.sql"), DOWN_TEMPLATE)?,
+            ]
+        }
+        LayoutArg::Single => vec![write_new(
+            &dir.join(format!("{stem}.sql")),
+            &format!("-- migrate:up\n{UP_TEMPLATE}\n-- migrate:down\n{DOWN_TEMPLATE}"),
+        )?],
+    };
+    if output.json() {
+        output.json_value(&Created {
+            version,
+            name,
+            files,
+        });
+    } else {
+        for file in &files {
+            output.say(&format!("Created {}", file.display()));
+        }
+    }
+    Ok(SUCCESS)
+}
+
+/// Spaces become underscores (as sqlx does); a path separator is refused.
+fn migration_name(name: &str) -> Result<String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join("_");
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(UsageError(format!(
+            "invalid migration name `{name}`: use letters, digits and underscores, such as create_users"
+        ))
+        .into());
+    }
+    Ok(name)
+}
+
+/// A UTC timestamp (`20260112093000`), or the next integer when the folder
+/// counts in small integers (`0007` → `0008`, keeping the width), as sqlx does.
+fn next_version(dir: &Path) -> Result<String> {
+    let existing = rollback_runtime::load(
+        dir,
+        &LoadOptions {
+            empty_down: rollback_runtime::EmptyDown::Irreversible,
+        },
+    );
+    let set = existing.ok().map(|loaded| loaded.migrations);
+    let newest = set
+        .as_ref()
+        .and_then(|set| set.migrations().last().map(|m| m.version().clone()));
+    match (set.map(|set| set.order()), newest) {
+        (Some(VersionOrder::Integer), Some(newest)) => {
+            let digits = newest.digits();
+            let next = digits.parse::<u128>().map_or(1, |n| n + 1).to_string();
+            Ok(format!("{next:0>width$}", width = digits.len()))
+        }
+        (_, newest) => {
+            let now = Utc::now().format("%Y%m%d%H%M%S").to_string();
+            // Two `new` in the same second must still get increasing versions.
+            match newest {
+                Some(newest) if newest.digits() >= now.as_str() => {
+                    Ok((newest.digits().parse::<u128>().unwrap_or(0) + 1).to_string())
+                }
+                _ => Ok(now),
+            }
+        }
+    }
+}
+
+fn write_new(path: &Path, contents: &str) -> Result<PathBuf> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, contents.as_bytes()))
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_cleaned_or_refused() {
+        assert_eq!(migration_name("create users").unwrap(), "create_users");
+        assert!(migration_name("a/b").is_err());
+        assert!(migration_name("  ").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! `cargo rollback [VERSION] [--last N | --to V | --all]`: revert migrations.
+
+use anyhow::Result;
+use rollback_runtime::{DownChoice, RevertOptions, Selection, Step};
+
+use super::{connect, label, load_migrations, migrations, parse_version};
+use crate::cli::{GlobalArgs, RevertArgs};
+use crate::failure::SUCCESS;
+use crate::output::Output;
+use crate::project::Project;
+
+pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Result<u8> {
+    let selection = selection(args)?;
+    let down_choice = if args.use_file {
+        DownChoice::File
+    } else if args.use_stored {
+        DownChoice::Stored
+    } else {
+        DownChoice::Ask
+    };
+    let project = Project::resolve(global)?;
+    let set = load_migrations(&project, output)?;
+    let mut session = connect(global, &project, false, output).await?;
+    let options = RevertOptions {
+        selection,
+        down_choice,
+    };
+    let mut done: Vec<Step> = Vec::new();
+    let result = session
+        .revert(&set, &options, &mut |step| {
+            output.say(&format!(
+                "Reverted {} ({} ms)",
+                label(&step.version, &step.name),
+                step.execution_ms
+            ));
+            done.push(step.clone());
+        })
+        .await;
+    session.close().await;
+    if output.json() {
+        output.json_value(&done);
+    }
+    result?;
+    if done.is_empty() {
+        output.say("Nothing to revert.");
+    } else {
+        output.say(&format!("Reverted {}.", migrations(done.len())));
+    }
+    Ok(SUCCESS)
+}
+
+fn selection(args: &RevertArgs) -> Result<Selection> {
+    Ok(if let Some(version) = &args.version {
+        Selection::One {
+            version: parse_version(version)?,
+            out_of_order: args.out_of_order,
+        }
+    } else if let Some(count) = args.last {
+        Selection::Last(count.get())
+    } else if let Some(version) = &args.to {
+        Selection::To(parse_version(version)?)
+    } else if args.all {
+        Selection::All
+    } else {
+        Selection::Newest
+    })
+}

@@ -1,0 +1,95 @@
+//! `cargo rollback status`: where every migration stands.
+
+use anyhow::Result;
+use chrono::Utc;
+use rollback_runtime::{Error, MigrationState, MigrationStatus, statuses};
+
+use super::{connect, label, load_migrations};
+use crate::cli::GlobalArgs;
+use crate::failure::{SUCCESS, warn};
+use crate::output::{Output, ago, print_line};
+use crate::project::Project;
+
+pub async fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
+    let project = Project::resolve(global)?;
+    let set = load_migrations(&project, output)?;
+    let lines = match connect(global, &project, false, output).await {
+        Ok(mut session) => {
+            let lines = session.status(&set).await;
+            session.close().await;
+            lines?
+        }
+        // A SQLite file that `up` has not created yet: everything is pending,
+        // and status must not create the file.
+        Err(error) => match error.downcast_ref::<Error>() {
+            Some(Error::DatabaseMissing { path }) => {
+                if !output.quiet && !output.json() {
+                    warn(&format!("database file {path} does not exist yet"));
+                }
+                statuses(&set, &[])
+            }
+            _ => return Err(error),
+        },
+    };
+    if output.json() {
+        output.json_value(&lines);
+        return Ok(SUCCESS);
+    }
+    let now = Utc::now();
+    for line in &lines {
+        print_line(&status_line(line, now));
+    }
+    if !output.quiet {
+        print_line(&summary(&lines));
+    }
+    Ok(SUCCESS)
+}
+
+fn status_line(line: &MigrationStatus, now: chrono::DateTime<Utc>) -> String {
+    let migration = label(&line.version, &line.name);
+    let when = line.applied_at.map(|at| ago(at, now)).unwrap_or_default();
+    let irreversible = match &line.irreversible {
+        Some(reason) => format!(" [irreversible: {reason}]"),
+        None => String::new(),
+    };
+    let down_note = if line.down_modified {
+        "; the down on disk differs from the stored one"
+    } else {
+        ""
+    };
+    match line.state {
+        MigrationState::Applied => {
+            format!("✅ {migration} (applied {when}{down_note}){irreversible}")
+        }
+        MigrationState::Pending => format!("⏳ {migration} (pending){irreversible}"),
+        MigrationState::Modified => format!(
+            "⚠️  {migration} (modified: the up changed on disk since it was applied {when}){irreversible}"
+        ),
+        MigrationState::Missing => format!(
+            "❓ {migration} (missing: applied {when}, no file; revertible from its stored down){irreversible}"
+        ),
+        MigrationState::Dirty => format!(
+            "❌ {migration} (dirty: started {when} and did not finish; check the schema, then `cargo rollback repair {}`)",
+            line.version
+        ),
+    }
+}
+
+fn summary(lines: &[MigrationStatus]) -> String {
+    let count = |state: MigrationState| lines.iter().filter(|line| line.state == state).count();
+    let mut parts = vec![
+        format!("{} applied", count(MigrationState::Applied)),
+        format!("{} pending", count(MigrationState::Pending)),
+    ];
+    for state in [
+        MigrationState::Modified,
+        MigrationState::Missing,
+        MigrationState::Dirty,
+    ] {
+        let n = count(state);
+        if n > 0 {
+            parts.push(format!("{n} {}", state.as_str()));
+        }
+    }
+    parts.join(", ")
+}

@@ -1,0 +1,56 @@
+//! `cargo rollback up`: apply pending migrations.
+
+use anyhow::Result;
+use rollback_runtime::{ApplyOptions, MissingPolicy, Step};
+
+use super::{connect, label, load_migrations, migrations, parse_version};
+use crate::cli::GlobalArgs;
+use crate::failure::SUCCESS;
+use crate::output::Output;
+use crate::project::Project;
+
+pub async fn run(
+    global: &GlobalArgs,
+    to: Option<&str>,
+    ignore_missing: bool,
+    output: Output,
+) -> Result<u8> {
+    let target = to.map(parse_version).transpose()?;
+    let project = Project::resolve(global)?;
+    let set = load_migrations(&project, output)?;
+    let mut session = connect(global, &project, true, output).await?;
+    let options = ApplyOptions {
+        target,
+        missing: if ignore_missing {
+            MissingPolicy::Ignore
+        } else {
+            MissingPolicy::Error
+        },
+    };
+    let mut done: Vec<Step> = Vec::new();
+    let result = session
+        .apply(&set, &options, &mut |step| {
+            output.say(&format!(
+                "Applied {} ({} ms)",
+                label(&step.version, &step.name),
+                step.execution_ms
+            ));
+            done.push(step.clone());
+        })
+        .await;
+    session.close().await;
+    if output.json() {
+        output.json_value(&done);
+    }
+    result?;
+    if done.is_empty() {
+        output.say("Nothing to apply: the database is up to date.");
+    } else {
+        let total: i64 = done.iter().map(|step| step.execution_ms).sum();
+        output.say(&format!(
+            "Applied {} in {total} ms.",
+            migrations(done.len())
+        ));
+    }
+    Ok(SUCCESS)
+}

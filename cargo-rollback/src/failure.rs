@@ -1,0 +1,61 @@
+//! Exit codes, and how an error is printed: one `error:` line with its cause
+//! chain, never a panic or a backtrace.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use rollback_runtime::{Error, ErrorKind};
+
+/// Exit code: the command did what it was asked.
+pub const SUCCESS: u8 = 0;
+/// Exit code: the work failed (a SQL error, a lost connection).
+pub const FAILED: u8 = 1;
+/// Exit code: bad usage or bad input (arguments, folder, URL, version).
+pub const USAGE: u8 = 2;
+/// Exit code: refused by a safety check (confirmation missing, drift, dirty
+/// database, irreversible migration); nothing was changed by the refused step.
+pub const REFUSED: u8 = 3;
+
+/// An input error found by the CLI itself (a missing URL, a bad package name).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit code for an error: the first error in its chain that knows its kind.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if let Some(error) = cause.downcast_ref::<Error>() {
+            return match error.kind() {
+                ErrorKind::Input => USAGE,
+                ErrorKind::Refused => REFUSED,
+                _ => FAILED,
+            };
+        }
+        if cause.is::<UsageError>() {
+            return USAGE;
+        }
+    }
+    FAILED
+}
+
+/// Prints the error to stderr: each line of its message as an `error:` line
+/// (a folder with three problems gives three lines), causes joined with `: `.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    let message = format!("{error:#}");
+    let mut stderr = anstream::stderr().lock();
+    for line in message.lines() {
+        let _ = writeln!(stderr, "{style}error{style:#}: {line}");
+    }
+    ExitCode::from(exit_code(error))
+}
+
+/// Prints a warning to stderr.
+pub fn warn(message: &str) {
+    let style = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{style}warning{style:#}: {message}"
+    );
+}

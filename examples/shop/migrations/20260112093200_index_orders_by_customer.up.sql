@@ -1,0 +1,1 @@
+CREATE INDEX orders_customer_status ON orders (customer_id, status);

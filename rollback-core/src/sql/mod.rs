@@ -1,0 +1,28 @@
+//! SQL as the databases see it: the dialects, and scripts split into statements.
+
+mod split;
+
+pub use split::{Statement, split};
+
+/// The SQL dialect of a database, which decides how a script is tokenized
+/// (MySQL's `#` comments and backslash escapes, PostgreSQL's `$$` bodies, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    MySql,
+}
+
+impl Dialect {
+    /// A human name for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SQLite",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::MySql => "MySQL",
+        }
+    }
+}

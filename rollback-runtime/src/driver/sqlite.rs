@@ -1,0 +1,344 @@
+//! SQLite: the embedded default.
+//!
+//! The lock is the database's own write lock: a run opens `BEGIN IMMEDIATE`
+//! (waiting up to the lock timeout as SQLite's busy timeout) and holds it until
+//! `unlock` commits. Each migration is a `SAVEPOINT` inside it, so a failing one
+//! rolls back to where it began while the migrations before it stay, and a run
+//! killed half-way leaves the file as it was before the run. A no-transaction
+//! script (`VACUUM`, `PRAGMA journal_mode`) commits the run so far, runs outside
+//! any transaction, and takes the lock again; its row is recorded dirty first,
+//! so a crash in between is visible.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use rollback_core::sql::Dialect;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{AssertSqlSafe, Connection, Row};
+
+use super::{ConnectOptions, Driver, init_sql_error};
+use crate::error::{Error, Result};
+use crate::records::{AppliedMigration, LogEntry, Operation, Outcome};
+use crate::url::DatabaseUrl;
+
+/// SQLite's `SQLITE_BUSY`: the lock wait ran out.
+const SQLITE_BUSY: &str = "5";
+
+pub(crate) struct SqliteDriver {
+    conn: SqliteConnection,
+    lock_timeout: std::time::Duration,
+    /// Whether the run's `BEGIN IMMEDIATE` is open (it is closed around a
+    /// no-transaction script).
+    in_transaction: bool,
+}
+
+impl SqliteDriver {
+    pub(crate) async fn connect(
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<SqliteDriver> {
+        let connect_options =
+            SqliteConnectOptions::from_str(url.expose()).map_err(|error| Error::InvalidUrl {
+                url: url.masked(),
+                reason: error.to_string(),
+            })?;
+        let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
+        let file = connect_options.get_filename().to_owned();
+        if !options.create_if_missing && !in_memory && !file.exists() {
+            return Err(Error::DatabaseMissing {
+                path: file.display().to_string(),
+            });
+        }
+        if options.create_if_missing && !in_memory {
+            create_parent(&file);
+        }
+        SqliteDriver::open(
+            connect_options.create_if_missing(options.create_if_missing),
+            url,
+            options,
+        )
+        .await
+    }
+
+    /// Opens a dedicated connection with an application's pool options.
+    pub(crate) async fn open(
+        connect_options: SqliteConnectOptions,
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<SqliteDriver> {
+        let connect_options = connect_options.busy_timeout(options.lock_timeout);
+        let mut conn = SqliteConnection::connect_with(&connect_options)
+            .await
+            .map_err(|source| Error::Connect {
+                url: url.masked(),
+                source,
+            })?;
+        if let Some(init_sql) = &options.init_sql {
+            sqlx::raw_sql(AssertSqlSafe(init_sql.clone()))
+                .execute(&mut conn)
+                .await
+                .map_err(init_sql_error(url))?;
+        }
+        Ok(SqliteDriver {
+            conn,
+            lock_timeout: options.lock_timeout,
+            in_transaction: false,
+        })
+    }
+
+    async fn run(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(sql).execute(&mut self.conn).await.map(drop)
+    }
+
+    async fn begin_immediate(&mut self) -> Result<(), sqlx::Error> {
+        self.run("BEGIN IMMEDIATE").await?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    async fn commit(&mut self) -> Result<(), sqlx::Error> {
+        self.in_transaction = false;
+        self.run("COMMIT").await
+    }
+}
+
+/// SQLite creates the file, not its folder: `sqlite:data/app.db` in a fresh
+/// checkout should work as well.
+fn create_parent(file: &Path) {
+    if let Some(parent) = file
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        // If this fails, connecting fails next with SQLite's own message.
+        let _ = std::fs::create_dir_all(parent);
+    }
+}
+
+#[async_trait]
+impl Driver for SqliteDriver {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    async fn lock(&mut self) -> Result<()> {
+        self.begin_immediate().await.map_err(|error| {
+            let busy = error
+                .as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| code == SQLITE_BUSY);
+            if busy {
+                Error::LockTimeout {
+                    waited: self.lock_timeout,
+                }
+            } else {
+                Error::Database {
+                    action: "taking the migration lock",
+                    source: error,
+                }
+            }
+        })
+    }
+
+    async fn unlock(&mut self) -> Result<()> {
+        if !self.in_transaction {
+            return Ok(());
+        }
+        if let Err(source) = self.commit().await {
+            let _ = self.run("ROLLBACK").await;
+            return Err(Error::Database {
+                action: "committing the run",
+                source,
+            });
+        }
+        Ok(())
+    }
+
+    async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if no_transaction {
+            self.commit().await
+        } else {
+            self.run("SAVEPOINT _rollback_step").await
+        }
+    }
+
+    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if no_transaction {
+            self.begin_immediate().await
+        } else {
+            self.run("RELEASE _rollback_step").await
+        }
+    }
+
+    async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if no_transaction {
+            self.begin_immediate().await
+        } else {
+            self.run("ROLLBACK TO _rollback_step").await?;
+            self.run("RELEASE _rollback_step").await
+        }
+    }
+
+    async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn tracking_exists(&mut self) -> Result<bool, sqlx::Error> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_rollback_migrations'",
+        )
+        .fetch_one(&mut self.conn)
+        .await?;
+        Ok(count > 0)
+    }
+
+    async fn create_tracking(&mut self) -> Result<(), sqlx::Error> {
+        self.run(
+            "CREATE TABLE IF NOT EXISTS _rollback_migrations (
+                version TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                checksum_algorithm TEXT NOT NULL,
+                up_checksum TEXT NOT NULL,
+                down_checksum TEXT NOT NULL,
+                down_sql TEXT NOT NULL,
+                applied_at TEXT NOT NULL,
+                execution_ms INTEGER NOT NULL,
+                dirty INTEGER NOT NULL DEFAULT 0,
+                tool_version TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS _rollback_log (
+                id INTEGER PRIMARY KEY,
+                operation TEXT NOT NULL,
+                version TEXT NOT NULL,
+                name TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                error TEXT,
+                rows_backed_up INTEGER NOT NULL DEFAULT 0,
+                actor TEXT NOT NULL
+            );",
+        )
+        .await
+    }
+
+    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
+                    applied_at, execution_ms, dirty, tool_version
+             FROM _rollback_migrations",
+        )
+        .fetch_all(&mut self.conn)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AppliedMigration {
+                    version: row.try_get("version")?,
+                    name: row.try_get("name")?,
+                    checksum_algorithm: row.try_get("checksum_algorithm")?,
+                    up_checksum: row.try_get("up_checksum")?,
+                    down_checksum: row.try_get("down_checksum")?,
+                    down_sql: row.try_get("down_sql")?,
+                    applied_at: row.try_get("applied_at")?,
+                    execution_ms: row.try_get("execution_ms")?,
+                    dirty: row.try_get("dirty")?,
+                    tool_version: row.try_get("tool_version")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT OR REPLACE INTO _rollback_migrations
+                (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
+                 applied_at, execution_ms, dirty, tool_version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&row.version)
+        .bind(&row.name)
+        .bind(&row.checksum_algorithm)
+        .bind(&row.up_checksum)
+        .bind(&row.down_checksum)
+        .bind(&row.down_sql)
+        .bind(row.applied_at)
+        .bind(row.execution_ms)
+        .bind(row.dirty)
+        .bind(&row.tool_version)
+        .execute(&mut self.conn)
+        .await
+        .map(drop)
+    }
+
+    async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM _rollback_migrations WHERE version = ?")
+            .bind(version)
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO _rollback_log
+                (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(entry.operation.as_str())
+        .bind(&entry.version)
+        .bind(&entry.name)
+        .bind(entry.started_at)
+        .bind(entry.finished_at)
+        .bind(entry.outcome.as_str())
+        .bind(&entry.error)
+        .bind(entry.rows_backed_up)
+        .bind(&entry.actor)
+        .execute(&mut self.conn)
+        .await
+        .map(drop)
+    }
+
+    async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, operation, version, name, started_at, finished_at, outcome, error,
+                    rows_backed_up, actor
+             FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) ORDER BY id",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut self.conn)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let operation: String = row.try_get("operation")?;
+                let outcome: String = row.try_get("outcome")?;
+                Ok(LogEntry {
+                    id: row.try_get("id")?,
+                    operation: Operation::parse(&operation).unwrap_or(Operation::Repair),
+                    version: row.try_get("version")?,
+                    name: row.try_get("name")?,
+                    started_at: row.try_get("started_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    outcome: if outcome == Outcome::Success.as_str() {
+                        Outcome::Success
+                    } else {
+                        Outcome::Failure
+                    },
+                    error: row.try_get("error")?,
+                    rows_backed_up: row.try_get("rows_backed_up")?,
+                    actor: row.try_get("actor")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn close(self: Box<Self>) {
+        let _ = self.conn.close().await;
+    }
+}

@@ -1,0 +1,211 @@
+//! What can go wrong, sorted by what the caller should do about it.
+
+use std::time::Duration;
+
+use rollback_core::LoadErrors;
+
+/// An error from the runtime. [`Error::kind`] tells bad input from a failure
+/// from a refusal, which the CLI maps to its exit codes.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The migrations folder breaks the rules.
+    #[error(transparent)]
+    Load(#[from] LoadErrors),
+    /// A database URL that cannot be used.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL, password masked.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A SQLite file that does not exist, for a command that does not create it.
+    #[error("database file {path} does not exist (`cargo rollback up` creates it)")]
+    DatabaseMissing {
+        /// The file.
+        path: String,
+    },
+    /// The database could not be reached.
+    #[error("cannot connect to {url}")]
+    Connect {
+        /// The URL, password masked.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The configured `init-sql` failed.
+    #[error("init-sql failed on {url}")]
+    InitSql {
+        /// The URL, password masked.
+        url: String,
+        /// The database's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Another run held the migration lock for longer than the lock timeout.
+    #[error("timed out after {}s waiting for the migration lock: another run holds it (raise --lock-timeout to wait longer)", waited.as_secs_f64())]
+    LockTimeout {
+        /// How long this run waited.
+        waited: Duration,
+    },
+    /// A version that is neither in the folder nor applied.
+    #[error("unknown version {version}: no migration in the folder or in the database has it")]
+    UnknownVersion {
+        /// The version as typed.
+        version: String,
+    },
+    /// Text that is not a version.
+    #[error(
+        "invalid version `{version}`: a version is digit groups joined by `_` or `-`, such as 20260112093000"
+    )]
+    InvalidVersion {
+        /// The text as typed.
+        version: String,
+    },
+    /// A single version to revert that is not applied.
+    #[error("{migration} is not applied, so there is nothing to revert")]
+    NotApplied {
+        /// The migration.
+        migration: String,
+    },
+    /// `--last N` with fewer than N applied.
+    #[error("cannot revert the last {requested} migrations: only {applied} applied")]
+    NotEnoughApplied {
+        /// N.
+        requested: usize,
+        /// How many are applied.
+        applied: usize,
+    },
+    /// A safety check stopped the run.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// A statement of a migration failed; that migration left nothing behind
+    /// (unless the database commits DDL implicitly, and then it is marked dirty).
+    #[error(transparent)]
+    Statement(Box<StatementError>),
+    /// The database failed outside a migration script.
+    #[error("database error while {action}")]
+    Database {
+        /// What the tool was doing.
+        action: &'static str,
+        /// The database's error.
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+/// The statement of a migration that failed, and the database's reason.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "migration {migration} failed: {script} script, statement {index} (line {line}): {statement}"
+)]
+pub struct StatementError {
+    /// Version and name.
+    pub migration: String,
+    /// `up` or `down`.
+    pub script: &'static str,
+    /// 1-based index of the statement in the script.
+    pub index: usize,
+    /// 1-based line of the statement in the script.
+    pub line: usize,
+    /// The statement, shortened for one line.
+    pub statement: String,
+    /// The database's error.
+    #[source]
+    pub source: sqlx::Error,
+}
+
+/// A run that a safety check stopped: nothing was changed by the step refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// A migration started without transactional DDL and never finished.
+    #[error(
+        "migration {migration} is dirty: it started and did not finish, and the database could not roll it back; check the schema by hand, then run `cargo rollback repair {version}`"
+    )]
+    Dirty {
+        /// Version and name.
+        migration: String,
+        /// The version.
+        version: String,
+    },
+    /// Applied ups that no longer match their files.
+    #[error("applied migrations were changed on disk since they were applied: {}; restore the files, or accept the change with `cargo rollback repair VERSION`", migrations.join(", "))]
+    Modified {
+        /// Version and name of each.
+        migrations: Vec<String>,
+    },
+    /// Applied migrations with no file.
+    #[error("the database has applied migrations that are not in the migrations folder: {}; revert them with `cargo rollback VERSION` (their down scripts are stored), or pass --ignore-missing", migrations.join(", "))]
+    Missing {
+        /// Version and name of each.
+        migrations: Vec<String>,
+    },
+    /// One version to revert with newer ones applied after it.
+    #[error("{migration} is not the newest applied migration ({} applied after it); pass --out-of-order to revert it anyway", newer.join(", "))]
+    OutOfOrder {
+        /// Version and name.
+        migration: String,
+        /// Versions applied after it.
+        newer: Vec<String>,
+    },
+    /// A migration that cannot be reverted.
+    #[error("{migration} is irreversible: {reason}")]
+    Irreversible {
+        /// Version and name.
+        migration: String,
+        /// The reason its down gives.
+        reason: String,
+    },
+    /// The down on disk and the down stored at apply time differ.
+    #[error(
+        "the down script of {migration} in {path} differs from the one stored when it was applied; pass --use-file or --use-stored to choose"
+    )]
+    DownConflict {
+        /// Version and name.
+        migration: String,
+        /// The file on disk.
+        path: String,
+    },
+}
+
+/// What kind of error this is, for exit codes and retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input was wrong (folder, URL, version): fix it and retry.
+    Input,
+    /// A safety check refused: decide, then retry with the right flag.
+    Refused,
+    /// The work failed (a SQL error, a lost connection).
+    Failed,
+}
+
+impl Error {
+    /// Which kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Load(_)
+            | Error::InvalidUrl { .. }
+            | Error::DatabaseMissing { .. }
+            | Error::Connect { .. }
+            | Error::UnknownVersion { .. }
+            | Error::InvalidVersion { .. }
+            | Error::NotApplied { .. }
+            | Error::NotEnoughApplied { .. } => ErrorKind::Input,
+            Error::Refused(_) => ErrorKind::Refused,
+            Error::InitSql { .. }
+            | Error::LockTimeout { .. }
+            | Error::Statement(_)
+            | Error::Database { .. } => ErrorKind::Failed,
+        }
+    }
+
+    pub(crate) fn database(action: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+        move |source| Error::Database { action, source }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

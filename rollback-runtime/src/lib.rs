@@ -1,0 +1,40 @@
+//! Reversible SQL migrations applied in-process, on sqlx.
+//!
+//! An application embeds its migrations and applies them at startup:
+//!
+//! ```ignore
+//! static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("migrations");
+//!
+//! MIGRATOR.run(&std::env::var("DATABASE_URL")?).await?;
+//! ```
+//!
+//! `cargo rollback` drives the same engine ([`Session`]) from the command
+//! line. Every applied migration is stored with its down script and
+//! checksums in `_rollback_migrations`; every operation is audited in
+//! `_rollback_log`.
+
+mod driver;
+mod error;
+mod migrator;
+mod records;
+mod session;
+mod state;
+mod url;
+
+pub use driver::ConnectOptions;
+pub use error::{Error, ErrorKind, Refusal, Result, StatementError};
+pub use migrator::{Migrator, Runner, Target};
+pub use records::{
+    AppliedMigration, LOG_TABLE, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, TOOL_VERSION,
+};
+pub use session::{ApplyOptions, Progress, RepairMode, RevertOptions, Session, Step};
+pub use state::{DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, statuses};
+pub use url::{DatabaseUrl, mask_password};
+
+pub use rollback_core::sql::Dialect;
+pub use rollback_core::{
+    EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
+    MigrationSet, Script, Version, VersionOrder, load,
+};
+#[cfg(feature = "macros")]
+pub use rollback_macros::embed_migrations;

@@ -1,0 +1,171 @@
+//! The rows of the tracking tables, `_rollback_migrations` and `_rollback_log`.
+
+use chrono::{DateTime, Utc};
+use rollback_core::{CHECKSUM_ALGORITHM, Migration, read_directives};
+use serde::Serialize;
+
+/// The version of this crate, stored with every applied migration.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The tracking table: one row per applied migration.
+pub const MIGRATIONS_TABLE: &str = "_rollback_migrations";
+/// The audit table: one row per operation on one migration.
+pub const LOG_TABLE: &str = "_rollback_log";
+
+/// A row of `_rollback_migrations`: a migration as it was applied.
+///
+/// `down_sql` is the down script as it was when the up ran, so a database can
+/// be rolled back by a binary or checkout that no longer has the file (after
+/// an app downgrade, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppliedMigration {
+    /// The version as written in the file name.
+    pub version: String,
+    /// The name after the version.
+    pub name: String,
+    /// The algorithm of both checksums (`sha256`).
+    pub checksum_algorithm: String,
+    /// Checksum of the up script that ran.
+    pub up_checksum: String,
+    /// Checksum of the down script stored below.
+    pub down_checksum: String,
+    /// The down script, with a `-- rollback:no-transaction` line added when the
+    /// layout (not the script) asked for that.
+    #[serde(skip)]
+    pub down_sql: String,
+    /// When the up started.
+    pub applied_at: DateTime<Utc>,
+    /// How long the up took.
+    pub execution_ms: i64,
+    /// Started and not finished, on a database that could not roll it back.
+    pub dirty: bool,
+    /// The version of cargo-rollback that applied it.
+    pub tool_version: String,
+}
+
+impl AppliedMigration {
+    /// The row recorded when `migration` is applied, starting at `applied_at`.
+    pub(crate) fn for_migration(
+        migration: &Migration,
+        applied_at: DateTime<Utc>,
+    ) -> AppliedMigration {
+        let down = migration.down();
+        let down_sql = if down.no_transaction()
+            && !read_directives(down.sql()).is_ok_and(|directives| directives.no_transaction)
+        {
+            format!("-- rollback:no-transaction\n{}", down.sql())
+        } else {
+            down.sql().to_owned()
+        };
+        AppliedMigration {
+            version: migration.version().to_string(),
+            name: migration.name().to_owned(),
+            checksum_algorithm: CHECKSUM_ALGORITHM.to_owned(),
+            up_checksum: migration.up().checksum().to_owned(),
+            down_checksum: down.checksum().to_owned(),
+            down_sql,
+            applied_at,
+            execution_ms: 0,
+            dirty: false,
+            tool_version: TOOL_VERSION.to_owned(),
+        }
+    }
+
+    /// `version name`, as migrations are named in messages.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{} {}", self.version, self.name)
+        }
+    }
+}
+
+/// What an audit row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    /// An up ran.
+    Apply,
+    /// A down ran.
+    Revert,
+    /// Backed-up data was put back.
+    Restore,
+    /// A tracking row was corrected by hand.
+    Repair,
+}
+
+impl Operation {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Apply => "apply",
+            Operation::Revert => "revert",
+            Operation::Restore => "restore",
+            Operation::Repair => "repair",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Operation> {
+        [
+            Operation::Apply,
+            Operation::Revert,
+            Operation::Restore,
+            Operation::Repair,
+        ]
+        .into_iter()
+        .find(|operation| operation.as_str() == text)
+    }
+}
+
+/// How an operation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// It did what it was asked.
+    Success,
+    /// It failed; `error` says why.
+    Failure,
+}
+
+impl Outcome {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// A row of `_rollback_log`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogEntry {
+    /// Row id, in insertion order (`None` before insertion).
+    pub id: Option<i64>,
+    /// What was done.
+    pub operation: Operation,
+    /// The migration's version.
+    pub version: String,
+    /// The migration's name.
+    pub name: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// When it ended.
+    pub finished_at: DateTime<Utc>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The error, when it failed.
+    pub error: Option<String>,
+    /// Rows copied to a backup before the step.
+    pub rows_backed_up: i64,
+    /// `user@host` of the process that did it.
+    pub actor: String,
+}
+
+/// `user@host` of this process, for the audit log.
+pub(crate) fn actor() -> String {
+    let user = whoami::username().unwrap_or_else(|_| "unknown".to_owned());
+    let host = whoami::hostname().unwrap_or_else(|_| "unknown".to_owned());
+    format!("{user}@{host}")
+}

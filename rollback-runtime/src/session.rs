@@ -1,0 +1,509 @@
+//! The engine: one connection, and the operations on it — apply, revert,
+//! repair, status, log — each under the migration lock, each migration in its
+//! own step, each step audited.
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rollback_core::sql::{Dialect, split};
+use rollback_core::{Migration, MigrationSet, Version};
+use serde::Serialize;
+
+use crate::driver::{self, ConnectOptions, Driver};
+use crate::error::{Error, Refusal, Result, StatementError};
+use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, actor};
+use crate::state::{
+    self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
+};
+use crate::url::DatabaseUrl;
+
+/// What `apply` should do.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// Apply up to and including this version; all pending when `None`.
+    pub target: Option<Version>,
+    /// What to do with applied migrations the folder does not have.
+    pub missing: MissingPolicy,
+}
+
+/// What `revert` should do.
+#[derive(Debug, Clone)]
+pub struct RevertOptions {
+    /// Which migrations.
+    pub selection: Selection,
+    /// Which down runs when the file and the stored copy differ.
+    pub down_choice: DownChoice,
+}
+
+/// How `repair` should settle a migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepairMode {
+    /// Record it as applied with the checksums of the files on disk, clearing
+    /// the dirty flag: the schema is what the up produces.
+    Applied,
+    /// Forget it: the schema is what it was before the up.
+    Pending,
+}
+
+/// A migration step that ran, reported as it finishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Apply or revert.
+    pub operation: Operation,
+    /// The version.
+    pub version: String,
+    /// The name.
+    pub name: String,
+    /// How long it took.
+    pub execution_ms: i64,
+}
+
+/// A callback told about each step as it finishes; the library never prints.
+pub type Progress<'a> = &'a mut (dyn FnMut(&Step) + Send);
+
+/// An open connection to a database, ready to migrate it.
+pub struct Session {
+    driver: Box<dyn Driver>,
+    url: DatabaseUrl,
+}
+
+impl Session {
+    /// Connects to `url`.
+    pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Session> {
+        let url = DatabaseUrl::parse(url)?;
+        let driver = driver::connect(&url, options).await?;
+        Ok(Session { driver, url })
+    }
+
+    /// Opens a dedicated connection with the options of an application's
+    /// pool: never one of the pool's own connections, so that the lock and any
+    /// init SQL stay off the pool.
+    #[cfg(feature = "sqlite")]
+    pub async fn connect_like(
+        pool: &sqlx::SqlitePool,
+        options: &ConnectOptions,
+    ) -> Result<Session> {
+        let pool_options = (*pool.connect_options()).clone();
+        let url = DatabaseUrl::parse(&format!("sqlite:{}", pool_options.get_filename().display()))?;
+        let driver = driver::sqlite::SqliteDriver::open(pool_options, &url, options).await?;
+        Ok(Session {
+            driver: Box::new(driver),
+            url,
+        })
+    }
+
+    /// The database's dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.driver.dialect()
+    }
+
+    /// The URL, password masked.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// The tracking rows; none when the tracking table does not exist yet.
+    /// Reads only: creates nothing.
+    pub async fn applied(&mut self) -> Result<Vec<AppliedMigration>> {
+        let reading = "reading _rollback_migrations";
+        if !self
+            .driver
+            .tracking_exists()
+            .await
+            .map_err(Error::database(reading))?
+        {
+            return Ok(Vec::new());
+        }
+        self.driver
+            .applied()
+            .await
+            .map_err(Error::database(reading))
+    }
+
+    /// The state of every migration of `set` and of the database.
+    pub async fn status(&mut self, set: &MigrationSet) -> Result<Vec<MigrationStatus>> {
+        let applied = self.applied().await?;
+        Ok(state::statuses(set, &applied))
+    }
+
+    /// The newest `limit` audit rows, oldest first.
+    pub async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>> {
+        let reading = "reading _rollback_log";
+        if !self
+            .driver
+            .tracking_exists()
+            .await
+            .map_err(Error::database(reading))?
+        {
+            return Ok(Vec::new());
+        }
+        self.driver
+            .log(limit)
+            .await
+            .map_err(Error::database(reading))
+    }
+
+    /// Applies pending migrations, oldest version first. Refuses (changing
+    /// nothing) when a migration is dirty, an applied up changed on disk, or
+    /// the database has migrations the folder lacks (see [`MissingPolicy`]).
+    pub async fn apply(
+        &mut self,
+        set: &MigrationSet,
+        options: &ApplyOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
+        self.driver.lock().await?;
+        let result = self.apply_locked(set, options, progress).await;
+        self.release(result).await
+    }
+
+    /// Reverts the selected migrations, most recently applied first, each with
+    /// the down stored at apply time or the one on disk (see [`DownChoice`]).
+    /// Stops before an irreversible migration, with its reason.
+    pub async fn revert(
+        &mut self,
+        set: &MigrationSet,
+        options: &RevertOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
+        self.driver.lock().await?;
+        let result = self.revert_locked(set, options, progress).await;
+        self.release(result).await
+    }
+
+    /// Settles a dirty or modified migration after a human has looked at the
+    /// schema, and logs the decision.
+    pub async fn repair(
+        &mut self,
+        set: &MigrationSet,
+        version: &Version,
+        mode: RepairMode,
+    ) -> Result<()> {
+        self.driver.lock().await?;
+        let result = self.repair_locked(set, version, mode).await;
+        self.release(result).await
+    }
+
+    /// Closes the connection.
+    pub async fn close(self) {
+        self.driver.close().await;
+    }
+
+    async fn release<T>(&mut self, result: Result<T>) -> Result<T> {
+        let unlocked = self.driver.unlock().await;
+        let value = result?;
+        unlocked?;
+        Ok(value)
+    }
+
+    async fn apply_locked(
+        &mut self,
+        set: &MigrationSet,
+        options: &ApplyOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
+        self.driver
+            .create_tracking()
+            .await
+            .map_err(Error::database("creating the tracking tables"))?;
+        let applied = self.applied().await?;
+        let pending = state::plan_apply(set, &applied, options.target.as_ref(), options.missing)?;
+        let mut steps = Vec::new();
+        if options.missing == MissingPolicy::Revert {
+            let unknown: Vec<AppliedMigration> =
+                state::missing_rows(set, &applied).cloned().collect();
+            for row in &unknown {
+                let down = resolve_down(set, row, DownChoice::Stored)?;
+                let step = self.revert_one(row, &down.sql, down.no_transaction).await?;
+                progress(&step);
+                steps.push(step);
+            }
+        }
+        for migration in pending {
+            let step = self.apply_one(migration).await?;
+            progress(&step);
+            steps.push(step);
+        }
+        Ok(steps)
+    }
+
+    async fn revert_locked(
+        &mut self,
+        set: &MigrationSet,
+        options: &RevertOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
+        let applied = self.applied().await?;
+        refuse_dirty(&applied)?;
+        let selected = state::select_reverts(set, &applied, &options.selection)?;
+        // Conflicts between file and stored downs are decided before anything
+        // runs; an irreversible migration stops the range where it stands.
+        let downs: Vec<Result<_>> = selected
+            .iter()
+            .map(|row| resolve_down(set, row, options.down_choice))
+            .collect();
+        for down in &downs {
+            if let Err(Error::Refused(refusal @ Refusal::DownConflict { .. })) = down {
+                return Err(refusal.clone().into());
+            }
+        }
+        let mut steps = Vec::new();
+        for (row, down) in selected.into_iter().zip(downs) {
+            let down = down?;
+            let step = self.revert_one(row, &down.sql, down.no_transaction).await?;
+            progress(&step);
+            steps.push(step);
+        }
+        Ok(steps)
+    }
+
+    async fn repair_locked(
+        &mut self,
+        set: &MigrationSet,
+        version: &Version,
+        mode: RepairMode,
+    ) -> Result<()> {
+        let applied = self.applied().await?;
+        let order = set.order();
+        let row = applied.iter().find(|row| {
+            Version::parse(&row.version).is_some_and(|v| order.compare(&v, version).is_eq())
+        });
+        let Some(row) = row else {
+            return Err(match set.find(version) {
+                Some(migration) => Error::NotApplied {
+                    migration: migration.to_string(),
+                },
+                None => Error::UnknownVersion {
+                    version: version.to_string(),
+                },
+            });
+        };
+        let started = Utc::now();
+        let writing = "repairing _rollback_migrations";
+        match mode {
+            RepairMode::Pending => self
+                .driver
+                .delete_applied(&row.version)
+                .await
+                .map_err(Error::database(writing))?,
+            RepairMode::Applied => {
+                let Some(migration) = set.find(version) else {
+                    return Err(Error::UnknownVersion {
+                        version: format!(
+                            "{version} (the folder has no file for it, so there are no checksums to record; use --pending to forget it)"
+                        ),
+                    });
+                };
+                let mut repaired = AppliedMigration::for_migration(migration, row.applied_at);
+                repaired.execution_ms = row.execution_ms;
+                self.driver
+                    .save_applied(&repaired)
+                    .await
+                    .map_err(Error::database(writing))?;
+            }
+        }
+        self.audit(Operation::Repair, &row.version, &row.name, started, None)
+            .await
+    }
+
+    async fn apply_one(&mut self, migration: &Migration) -> Result<Step> {
+        let started = Utc::now();
+        let timer = Instant::now();
+        let no_transaction = migration.up().no_transaction();
+        let mark_dirty = no_transaction || !self.driver.transactional_ddl();
+        let mut row = AppliedMigration::for_migration(migration, started);
+        let writing = "recording the migration";
+        if mark_dirty {
+            row.dirty = true;
+            self.driver
+                .save_applied(&row)
+                .await
+                .map_err(Error::database(writing))?;
+        }
+        self.driver
+            .begin_step(no_transaction)
+            .await
+            .map_err(Error::database("starting the migration's transaction"))?;
+        let label = migration.to_string();
+        let outcome = async {
+            run_script(&mut *self.driver, &label, "up", migration.up().sql()).await?;
+            row.dirty = false;
+            row.execution_ms = elapsed_ms(timer);
+            self.driver
+                .save_applied(&row)
+                .await
+                .map_err(Error::database(writing))
+        }
+        .await;
+        let version = migration.version().as_str();
+        self.finish_step(
+            Operation::Apply,
+            version,
+            migration.name(),
+            no_transaction,
+            started,
+            outcome,
+        )
+        .await?;
+        Ok(Step {
+            operation: Operation::Apply,
+            version: version.to_owned(),
+            name: migration.name().to_owned(),
+            execution_ms: row.execution_ms,
+        })
+    }
+
+    async fn revert_one(
+        &mut self,
+        row: &AppliedMigration,
+        down_sql: &str,
+        no_transaction: bool,
+    ) -> Result<Step> {
+        let started = Utc::now();
+        let timer = Instant::now();
+        let writing = "updating _rollback_migrations";
+        if no_transaction || !self.driver.transactional_ddl() {
+            let mut dirty = row.clone();
+            dirty.dirty = true;
+            self.driver
+                .save_applied(&dirty)
+                .await
+                .map_err(Error::database(writing))?;
+        }
+        self.driver
+            .begin_step(no_transaction)
+            .await
+            .map_err(Error::database("starting the migration's transaction"))?;
+        let label = row.label();
+        let outcome = async {
+            run_script(&mut *self.driver, &label, "down", down_sql).await?;
+            self.driver
+                .delete_applied(&row.version)
+                .await
+                .map_err(Error::database(writing))
+        }
+        .await;
+        self.finish_step(
+            Operation::Revert,
+            &row.version,
+            &row.name,
+            no_transaction,
+            started,
+            outcome,
+        )
+        .await?;
+        Ok(Step {
+            operation: Operation::Revert,
+            version: row.version.clone(),
+            name: row.name.clone(),
+            execution_ms: elapsed_ms(timer),
+        })
+    }
+
+    /// Commits or rolls back a step, then writes its audit row.
+    async fn finish_step(
+        &mut self,
+        operation: Operation,
+        version: &str,
+        name: &str,
+        no_transaction: bool,
+        started: DateTime<Utc>,
+        outcome: Result<()>,
+    ) -> Result<()> {
+        let outcome = match outcome {
+            Ok(()) => self
+                .driver
+                .commit_step(no_transaction)
+                .await
+                .map_err(Error::database("committing the migration")),
+            Err(error) => {
+                // The step's own error is the one to report; a failed rollback
+                // on top of it would only hide it.
+                let _ = self.driver.rollback_step(no_transaction).await;
+                Err(error)
+            }
+        };
+        let message = outcome.as_ref().err().map(error_chain);
+        self.audit(operation, version, name, started, message)
+            .await?;
+        outcome
+    }
+
+    async fn audit(
+        &mut self,
+        operation: Operation,
+        version: &str,
+        name: &str,
+        started_at: DateTime<Utc>,
+        error: Option<String>,
+    ) -> Result<()> {
+        let entry = LogEntry {
+            id: None,
+            operation,
+            version: version.to_owned(),
+            name: name.to_owned(),
+            started_at,
+            finished_at: Utc::now(),
+            outcome: if error.is_some() {
+                Outcome::Failure
+            } else {
+                Outcome::Success
+            },
+            error,
+            rows_backed_up: 0,
+            actor: actor(),
+        };
+        self.driver
+            .insert_log(&entry)
+            .await
+            .map_err(Error::database("writing _rollback_log"))
+    }
+}
+
+/// Runs a script statement by statement, so that a failure names its statement.
+async fn run_script(
+    driver: &mut dyn Driver,
+    migration: &str,
+    script: &'static str,
+    sql: &str,
+) -> Result<()> {
+    for (index, statement) in split(sql, driver.dialect()).into_iter().enumerate() {
+        driver.execute(statement.sql).await.map_err(|source| {
+            Error::Statement(Box::new(StatementError {
+                migration: migration.to_owned(),
+                script,
+                index: index + 1,
+                line: statement.line,
+                statement: one_line(statement.sql),
+                source,
+            }))
+        })?;
+    }
+    Ok(())
+}
+
+/// A statement on one line, cut to a readable length.
+fn one_line(sql: &str) -> String {
+    const LIMIT: usize = 120;
+    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+/// An error with its causes, as stored in the audit log.
+fn error_chain(error: &Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+fn elapsed_ms(timer: Instant) -> i64 {
+    i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
