@@ -1,0 +1,106 @@
+//! Real migration folders from public projects (../shared/corpus), applied and
+//! rolled back on SQLite through the binary. The corpus is other projects'
+//! data and is not part of this repository: where it is absent the tests say
+//! so and pass.
+
+use std::path::PathBuf;
+
+use crate::support::Project;
+
+fn corpus(name: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    if !root.is_dir() {
+        eprintln!("corpus tests skipped: {} is absent", root.display());
+        return None;
+    }
+    Some(root.join(name))
+}
+
+/// Applies the whole folder, then `--all` back down; returns the
+/// versions left applied and the rollback's run.
+fn round_trip(
+    name: &str,
+    options: &[&str],
+    expected: usize,
+) -> Option<(Project, Vec<String>, crate::support::Run)> {
+    let folder = corpus(name)?;
+    let project = Project::new();
+    let source = folder.to_str().unwrap();
+    let url = project.url();
+    let with = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--source", source, "--database-url", &url]);
+        all.extend(options);
+        project.run_bare(&all)
+    };
+    let up = with(&["up", "-q"]);
+    up.success();
+    let status = with(&["status", "--format", "json"]);
+    let applied = status
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| line["state"] == "applied")
+        .count();
+    assert_eq!(applied, expected, "{name}: applied");
+    let down = with(&["--all", "-q"]);
+    let status = with(&["status", "--format", "json"]);
+    let left: Vec<String> = status
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| line["state"] == "applied")
+        .map(|line| line["version"].as_str().unwrap().to_owned())
+        .collect();
+    Some((project, left, down))
+}
+
+#[test]
+fn oxidrive_sqlite_applies_and_reverts_completely() {
+    let Some((project, left, down)) = round_trip("oxidrive-sqlite", &[], 8) else {
+        return;
+    };
+    down.success();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(project.schema().is_empty(), "{:?}", project.schema());
+}
+
+#[test]
+fn ncps_dbmate_sqlite_applies_and_reverts_completely() {
+    let Some((project, left, down)) = round_trip("ncps-dbmate-sqlite", &[], 14) else {
+        return;
+    };
+    down.success();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(project.schema().is_empty(), "{:?}", project.schema());
+}
+
+#[test]
+fn vaultwarden_sqlite_stops_at_its_first_irreversible_migration() {
+    let options = [
+        "--empty-down",
+        "irreversible",
+        "--init-sql",
+        "PRAGMA foreign_keys = OFF",
+    ];
+    let Some((_project, left, down)) = round_trip("vaultwarden-sqlite", &options, 56) else {
+        return;
+    };
+    down.code(3);
+    assert!(
+        down.stderr
+            .contains("is irreversible: the down script is empty"),
+        "{}",
+        down.stderr
+    );
+    // Everything newer than the newest irreversible migration was reverted;
+    // that one and everything older stayed.
+    let newest_irreversible = left
+        .last()
+        .expect("the irreversible migration stays applied");
+    let stopped_at = down.stderr.split_whitespace().nth(1).unwrap();
+    assert_eq!(stopped_at, newest_irreversible, "{}", down.stderr);
+    assert!(left.len() < 56, "nothing was reverted");
+}

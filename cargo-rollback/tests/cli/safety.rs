@@ -1,0 +1,228 @@
+//! Safety checks: drift, missing files, conflicting downs, irreversible
+//! migrations and dirty records all refuse with exit code 3 and change nothing.
+
+use crate::support::Project;
+
+fn project_with_three() -> Project {
+    let project = Project::new();
+    project
+        .migration(
+            "1_users",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY);",
+            "DROP TABLE users;",
+        )
+        .migration(
+            "2_posts",
+            "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
+            "DROP TABLE posts;",
+        )
+        .migration(
+            "3_tags",
+            "CREATE TABLE tags (id INTEGER PRIMARY KEY);",
+            "DROP TABLE tags;",
+        );
+    project
+}
+
+#[test]
+fn an_applied_up_edited_on_disk_blocks_up_until_repaired() {
+    let project = project_with_three();
+    project.run(&["up", "--to", "2"]).success();
+    project.write(
+        "migrations/1_users.up.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);",
+    );
+    assert_eq!(project.in_state("modified"), ["1"]);
+    let before = project.db_bytes();
+    project.run(&["up"]).code(3).one_line_error(&[
+        "changed on disk",
+        "1 users",
+        "cargo rollback repair",
+    ]);
+    assert!(before == project.db_bytes());
+    project.run(&["repair", "1"]).success();
+    assert_eq!(project.in_state("modified"), Vec::<String>::new());
+    project.run(&["up"]).success();
+    assert_eq!(project.in_state("applied"), ["1", "2", "3"]);
+    assert_eq!(
+        project.query(
+            "SELECT count(*) FROM _rollback_log WHERE operation = 'repair' AND version = '1'"
+        ),
+        ["1"]
+    );
+}
+
+#[test]
+fn crlf_checkout_is_not_drift() {
+    let project = project_with_three();
+    let up = "CREATE TABLE posts (\n    id INTEGER PRIMARY KEY\n);\n";
+    let down = "-- posts go\nDROP TABLE posts;\n";
+    project.migration("2_posts", up, down);
+    project.run(&["up"]).success();
+    project.migration(
+        "2_posts",
+        &up.replace('\n', "\r\n"),
+        &down.replace('\n', "\r\n"),
+    );
+    assert_eq!(project.in_state("applied"), ["1", "2", "3"]);
+    let status = project.run(&["status", "--format", "json"]);
+    assert_eq!(status.json()[1]["down_modified"], false);
+}
+
+#[test]
+fn applied_migrations_missing_from_the_folder_block_up() {
+    let project = project_with_three();
+    project.run(&["up"]).success();
+    std::fs::remove_file(project.migrations().join("3_tags.up.sql")).unwrap();
+    std::fs::remove_file(project.migrations().join("3_tags.down.sql")).unwrap();
+    project.migration(
+        "4_likes",
+        "CREATE TABLE likes (id INTEGER);",
+        "DROP TABLE likes;",
+    );
+    let status = project.run(&["status"]);
+    assert!(
+        status.stdout.contains("❓ 3 tags (missing"),
+        "{}",
+        status.stdout
+    );
+    project
+        .run(&["up"])
+        .code(3)
+        .one_line_error(&["not in the migrations folder: 3 tags", "--ignore-missing"]);
+    project.run(&["up", "--ignore-missing"]).success();
+    assert_eq!(project.in_state("applied"), ["1", "2", "4"]);
+    assert_eq!(project.in_state("missing"), ["3"]);
+}
+
+#[test]
+fn a_down_edited_after_apply_needs_a_decision() {
+    let project = project_with_three();
+    project.run(&["up"]).success();
+    project.write("migrations/3_tags.down.sql", "DROP TABLE IF EXISTS tags;");
+    let status = project.run(&["status"]);
+    assert!(
+        status.stdout.contains("the down on disk differs"),
+        "{}",
+        status.stdout
+    );
+    let before = project.db_bytes();
+    project.run(&[]).code(3).one_line_error(&[
+        "down script of 3 tags",
+        "3_tags.down.sql",
+        "--use-file",
+        "--use-stored",
+    ]);
+    assert!(before == project.db_bytes());
+    project.run(&["--use-file"]).success();
+    assert_eq!(project.in_state("pending"), ["3"]);
+    project.run(&["up"]).success();
+    // Applied again, the new down is the stored one: no conflict now.
+    project.run(&[]).success();
+}
+
+#[test]
+fn the_stored_down_can_be_chosen_over_the_file() {
+    let project = project_with_three();
+    project.run(&["up"]).success();
+    project.write(
+        "migrations/3_tags.down.sql",
+        "DROP TABLE not_the_right_one;",
+    );
+    project.run(&["--use-stored"]).success();
+    assert_eq!(project.schema(), ["table posts", "table users"]);
+}
+
+#[test]
+fn a_range_stops_before_an_irreversible_migration() {
+    let project = project_with_three();
+    project.write(
+        "migrations/2_posts.down.sql",
+        "-- rollback:irreversible posts were merged into users; the split cannot be recovered\n",
+    );
+    project.run(&["up"]).success();
+    let run = project.run(&["--all"]);
+    run.code(3);
+    assert!(run.stdout.contains("Reverted 3 tags"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "2 posts is irreversible: posts were merged into users; the split cannot be recovered"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(project.in_state("applied"), ["1", "2"]);
+    assert_eq!(project.in_state("pending"), ["3"]);
+    let status = project.run(&["status"]);
+    assert!(
+        status.stdout.contains("[irreversible: posts were merged"),
+        "{}",
+        status.stdout
+    );
+}
+
+#[test]
+fn empty_downs_adopted_as_irreversible() {
+    let project = project_with_three();
+    project.write("migrations/2_posts.down.sql", "");
+    project.run(&["up"]).code(2);
+    let run = project.run(&["up", "--empty-down", "irreversible"]);
+    run.success();
+    assert!(run.stderr.contains("warning: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2_posts.down.sql is empty"),
+        "{}",
+        run.stderr
+    );
+    let run = project.run(&["--to", "1", "--empty-down", "irreversible"]);
+    run.code(3);
+    assert!(
+        run.stderr
+            .contains("2 posts is irreversible: the down script is empty"),
+        "{}",
+        run.stderr
+    );
+    let status = project.run(&["status", "--empty-down", "irreversible"]);
+    assert!(
+        status.stdout.contains("2 applied, 1 pending"),
+        "{}",
+        status.stdout
+    );
+}
+
+#[test]
+fn a_dirty_migration_blocks_everything_until_repaired() {
+    let project = project_with_three();
+    // Outside a transaction the first statement sticks when the second fails.
+    project.migration(
+        "4_half",
+        "-- rollback:no-transaction\nCREATE TABLE half (id INTEGER);\nINSERT INTO no_such_table VALUES (1);",
+        "DROP TABLE half;",
+    );
+    project.run(&["up"]).code(1);
+    assert_eq!(project.in_state("dirty"), ["4"]);
+    let status = project.run(&["status"]);
+    assert!(
+        status.stdout.contains("❌ 4 half (dirty"),
+        "{}",
+        status.stdout
+    );
+    let before = project.db_bytes();
+    for args in [&["up"][..], &["--all"]] {
+        project
+            .run(args)
+            .code(3)
+            .one_line_error(&["4 half is dirty", "cargo rollback repair 4"]);
+    }
+    assert!(before == project.db_bytes());
+    // The human undoes the half-applied change, then tells the tool.
+    project.query("DROP TABLE half");
+    project.run(&["repair", "4", "--pending"]).success();
+    assert_eq!(project.in_state("pending"), ["4"]);
+    project.write(
+        "migrations/4_half.up.sql",
+        "-- rollback:no-transaction\nCREATE TABLE half (id INTEGER);",
+    );
+    project.run(&["up"]).success();
+    assert_eq!(project.in_state("applied"), ["1", "2", "3", "4"]);
+}
