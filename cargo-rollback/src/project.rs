@@ -91,8 +91,9 @@ fn metadata() -> Result<Metadata> {
     })
 }
 
-/// `-p NAME`, else the package of the current directory, else the one
-/// workspace member that has migrations.
+/// `-p NAME`, else the member whose folder holds the current directory (the
+/// deepest, as cargo does), else the root package, else the one workspace
+/// member that has migrations.
 fn select_package<'m>(metadata: &'m Metadata, name: Option<&str>) -> Result<&'m Package> {
     let members = metadata.workspace_packages();
     if let Some(name) = name {
@@ -102,9 +103,6 @@ fn select_package<'m>(metadata: &'m Metadata, name: Option<&str>) -> Result<&'m 
             .ok_or_else(|| {
                 UsageError(format!("package `{name}` is not a member of the workspace")).into()
             });
-    }
-    if let Some(root) = metadata.root_package() {
-        return Ok(root);
     }
     let cwd = env::current_dir().context("reading the current directory")?;
     if let Some(package) = members
@@ -118,6 +116,9 @@ fn select_package<'m>(metadata: &'m Metadata, name: Option<&str>) -> Result<&'m 
         .max_by_key(|package| package.manifest_path.as_str().len())
     {
         return Ok(package);
+    }
+    if let Some(root) = metadata.root_package() {
+        return Ok(root);
     }
     let with_migrations: Vec<&Package> = members
         .into_iter()

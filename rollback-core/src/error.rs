@@ -94,7 +94,9 @@ pub enum LoadError {
         message: String,
     },
     /// Two migrations with the same version.
-    #[error("version {version} is used by two migrations: {first} and {second}")]
+    #[error(
+        "version {version} is used by two migrations: {first} and {second}; give one of them a new version"
+    )]
     DuplicateVersion {
         /// The version.
         version: String,
@@ -104,7 +106,9 @@ pub enum LoadError {
         second: String,
     },
     /// Two versions written differently with the same digits.
-    #[error("{first} and {second} have versions with the same digits ({digits})")]
+    #[error(
+        "{first} and {second} have versions with the same digits ({digits}); give one of them a new version"
+    )]
     SameDigits {
         /// One migration's file.
         first: String,

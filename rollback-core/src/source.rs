@@ -42,7 +42,7 @@ impl FromStr for EmptyDown {
             "error" => Ok(EmptyDown::Error),
             "irreversible" => Ok(EmptyDown::Irreversible),
             other => Err(format!(
-                "invalid empty-down value `{other}` (expected `error` or `irreversible`)"
+                "invalid value `{other}` (expected `error` or `irreversible`)"
             )),
         }
     }

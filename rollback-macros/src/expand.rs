@@ -34,7 +34,13 @@ pub(crate) fn expand(
         errors
             .0
             .iter()
-            .map(|error| syn::Error::new(span, error))
+            .map(|error| match error {
+                // Say where the relative path led: CARGO_MANIFEST_DIR is not obvious.
+                rollback_core::LoadError::MissingFolder { .. } => {
+                    syn::Error::new(span, format!("{error} (looked for {})", folder.display()))
+                }
+                _ => syn::Error::new(span, error),
+            })
             .reduce(|mut all, next| {
                 all.combine(next);
                 all

@@ -36,10 +36,9 @@ impl Parse for EmbedInput {
                     "unknown option (expected `empty_down = \"error\" | \"irreversible\"`)",
                 ));
             }
-            empty_down = value
-                .value()
-                .parse()
-                .map_err(|message: String| syn::Error::new_spanned(&value, message))?;
+            empty_down = value.value().parse().map_err(|message: String| {
+                syn::Error::new_spanned(&value, format!("empty_down: {message}"))
+            })?;
         }
         Ok(EmbedInput { path, empty_down })
     }

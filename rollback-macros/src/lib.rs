@@ -30,6 +30,11 @@ use proc_macro::TokenStream;
 pub fn embed_migrations(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as input::EmbedInput);
     expand::expand(&input, &|key| std::env::var(key).ok())
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|error| {
+            // One `compile_error!` per problem; inside a block they are
+            // statements, valid where the macro stands as an expression.
+            let errors = error.into_compile_error();
+            quote::quote!({ #errors })
+        })
         .into()
 }

@@ -50,11 +50,21 @@ pub enum Error {
         /// How long this run waited.
         waited: Duration,
     },
-    /// A version that is neither in the folder nor applied.
-    #[error("unknown version {version}: no migration in the folder or in the database has it")]
+    /// A version that names no migration where one was looked for.
+    #[error("unknown version {version}: no migration {looked_in} has it")]
     UnknownVersion {
         /// The version as typed.
         version: String,
+        /// Where it was looked for: "in the folder", "in the folder or in the database".
+        looked_in: &'static str,
+    },
+    /// A repair that needs the migration's files, which are gone.
+    #[error(
+        "{migration} has no file in the migrations folder, so there are no checksums to record; `cargo rollback repair VERSION --pending` forgets it instead"
+    )]
+    NoFile {
+        /// Version and name.
+        migration: String,
     },
     /// Text that is not a version.
     #[error(
@@ -144,11 +154,11 @@ pub enum Refusal {
         migrations: Vec<String>,
     },
     /// One version to revert with newer ones applied after it.
-    #[error("{migration} is not the newest applied migration ({} applied after it); pass --out-of-order to revert it anyway", newer.join(", "))]
+    #[error("{migration} is not the newest applied migration (newer applied: {}); pass --out-of-order to revert it anyway", newer.join(", "))]
     OutOfOrder {
         /// Version and name.
         migration: String,
-        /// Versions applied after it.
+        /// Applied versions newer than it, oldest first.
         newer: Vec<String>,
     },
     /// A migration that cannot be reverted.
@@ -191,6 +201,7 @@ impl Error {
             | Error::DatabaseMissing { .. }
             | Error::Connect { .. }
             | Error::UnknownVersion { .. }
+            | Error::NoFile { .. }
             | Error::InvalidVersion { .. }
             | Error::NotApplied { .. }
             | Error::NotEnoughApplied { .. } => ErrorKind::Input,

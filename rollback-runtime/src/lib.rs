@@ -34,7 +34,7 @@ pub use url::{DatabaseUrl, mask_password};
 pub use rollback_core::sql::Dialect;
 pub use rollback_core::{
     EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
-    MigrationSet, Script, Version, VersionOrder, load,
+    MigrationSet, Script, Version, VersionOrder, load, load_shown_as,
 };
 #[cfg(feature = "macros")]
 pub use rollback_macros::embed_migrations;

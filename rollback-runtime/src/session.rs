@@ -275,6 +275,7 @@ impl Session {
                 },
                 None => Error::UnknownVersion {
                     version: version.to_string(),
+                    looked_in: "in the folder or in the database",
                 },
             });
         };
@@ -288,10 +289,8 @@ impl Session {
                 .map_err(Error::database(writing))?,
             RepairMode::Applied => {
                 let Some(migration) = set.find(version) else {
-                    return Err(Error::UnknownVersion {
-                        version: format!(
-                            "{version} (the folder has no file for it, so there are no checksums to record; use --pending to forget it)"
-                        ),
+                    return Err(Error::NoFile {
+                        migration: row.label(),
                     });
                 };
                 let mut repaired = AppliedMigration::for_migration(migration, row.applied_at);

@@ -222,6 +222,7 @@ pub(crate) fn plan_apply<'s>(
     {
         return Err(Error::UnknownVersion {
             version: target.to_string(),
+            looked_in: "in the folder",
         });
     }
     Ok(set
@@ -291,6 +292,7 @@ pub(crate) fn select_reverts<'a>(
             if set.find(target).is_none() && ledger.row(target).is_none() {
                 return Err(Error::UnknownVersion {
                     version: target.to_string(),
+                    looked_in: "in the folder or in the database",
                 });
             }
             Ok(newest_first
@@ -308,14 +310,17 @@ pub(crate) fn select_reverts<'a>(
                     },
                     None => Error::UnknownVersion {
                         version: version.to_string(),
+                        looked_in: "in the folder or in the database",
                     },
                 });
             };
-            let newer: Vec<String> = applied
+            let mut newer: Vec<Version> = applied
                 .iter()
-                .filter(|other| ledger.compare(&row_version(other), version).is_gt())
-                .map(|other| other.version.clone())
+                .map(row_version)
+                .filter(|other| ledger.compare(other, version).is_gt())
                 .collect();
+            newer.sort_by(|a, b| ledger.compare(a, b));
+            let newer: Vec<String> = newer.iter().map(ToString::to_string).collect();
             if !newer.is_empty() && !out_of_order {
                 return Err(Refusal::OutOfOrder {
                     migration: row.label(),

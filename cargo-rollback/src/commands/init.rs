@@ -38,8 +38,8 @@ pub fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
 fn write_build_rs(build_rs: &Path, relative: &str, line: &str) -> Result<String> {
     if !build_rs.exists() {
         let contents = format!(
-            "// Written by `cargo rollback init`: rebuild when a migration file is added,\n\
-             // so that embed_migrations! never embeds a stale folder.\n\
+            "//! Written by `cargo rollback init`: rebuild when a migration file is added,\n\
+             //! so that embed_migrations! never embeds a stale folder.\n\n\
              fn main() {{\n    {line}\n}}\n"
         );
         fs::write(build_rs, contents).with_context(|| format!("writing {}", build_rs.display()))?;
