@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use rollback_runtime::{Error, ErrorKind};
+use rollback_runtime::{Error, ErrorKind, display_chain};
 
 /// Exit code: the command did what it was asked.
 pub const SUCCESS: u8 = 0;
@@ -43,7 +43,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
 /// (a folder with three problems gives three lines), causes joined with `: `.
 pub fn report(error: &anyhow::Error) -> ExitCode {
     let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    let message = format!("{error:#}");
+    let message = display_chain(error.as_ref());
     let mut stderr = anstream::stderr().lock();
     for line in message.lines() {
         let _ = writeln!(stderr, "{style}error{style:#}: {line}");

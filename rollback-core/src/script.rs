@@ -10,6 +10,7 @@ pub struct Script {
     sql: Cow<'static, str>,
     checksum: Cow<'static, str>,
     no_transaction: bool,
+    first_line: u32,
 }
 
 impl Script {
@@ -22,6 +23,16 @@ impl Script {
             checksum: Cow::Owned(checksum(&sql)),
             sql: Cow::Owned(sql),
             no_transaction,
+            first_line: 1,
+        }
+    }
+
+    /// The same script, said to start at `line` of its file (a section of a
+    /// dbmate file), so that errors point at the file's own line numbers.
+    pub fn starting_at_line(self, line: u32) -> Script {
+        Script {
+            first_line: line,
+            ..self
         }
     }
 
@@ -31,11 +42,13 @@ impl Script {
         sql: &'static str,
         checksum: &'static str,
         no_transaction: bool,
+        first_line: u32,
     ) -> Script {
         Script {
             sql: Cow::Borrowed(sql),
             checksum: Cow::Borrowed(checksum),
             no_transaction,
+            first_line,
         }
     }
 
@@ -53,6 +66,12 @@ impl Script {
     /// CONCURRENTLY`, `VACUUM`, …).
     pub fn no_transaction(&self) -> bool {
         self.no_transaction
+    }
+
+    /// The line of its file where the script starts: 1, except for the
+    /// sections of a single-file migration.
+    pub fn first_line(&self) -> u32 {
+        self.first_line
     }
 
     /// Whether the script holds nothing but white space and comments.

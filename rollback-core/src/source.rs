@@ -98,6 +98,8 @@ struct Reader<'a> {
 struct ScriptFile {
     path: String,
     text: String,
+    /// The file line where the text starts (1 unless it is a section).
+    first_line: u32,
 }
 
 /// The two halves of a flat migration; `Some(None)` is a file that exists
@@ -111,8 +113,10 @@ struct FlatPair {
 /// `-- migrate:up` and `-- migrate:down` sections of a dbmate file.
 struct Sections<'t> {
     up: &'t str,
+    up_line: u32,
     up_no_transaction: bool,
     down: &'t str,
+    down_line: u32,
     down_no_transaction: bool,
 }
 
@@ -193,6 +197,7 @@ impl Reader<'_> {
             Ok(text) => Some(ScriptFile {
                 path: shown,
                 text: normalize(&text).into_owned(),
+                first_line: 1,
             }),
             Err(error) => {
                 self.errors.push(LoadError::NonUtf8Text {
@@ -369,10 +374,12 @@ impl Reader<'_> {
         let up = ScriptFile {
             path: file.path.clone(),
             text: sections.up.to_owned(),
+            first_line: sections.up_line,
         };
         let down = ScriptFile {
             path: file.path.clone(),
             text: sections.down.to_owned(),
+            first_line: sections.down_line,
         };
         self.add_with(
             Version::from_text(version.to_owned()),
@@ -424,11 +431,13 @@ impl Reader<'_> {
             return;
         }
         let up_script =
-            Script::from_text(&up.text, up_no_transaction || up_directives.no_transaction);
+            Script::from_text(&up.text, up_no_transaction || up_directives.no_transaction)
+                .starting_at_line(up.first_line);
         let down_script = Script::from_text(
             &down.text,
             down_no_transaction || down_directives.no_transaction,
-        );
+        )
+        .starting_at_line(down.first_line);
         let irreversible = match down_directives.irreversible {
             Some(reason) if reason.is_empty() => Some("marked irreversible".to_owned()),
             Some(reason) => Some(reason),
@@ -568,10 +577,15 @@ fn split_sections(text: &str) -> Result<Sections<'_>, String> {
             if down_start < up_end {
                 return Err("`-- migrate:down` comes before `-- migrate:up`".to_owned());
             }
+            let line_at = |offset: usize| {
+                u32::try_from(text[..offset].matches('\n').count() + 1).unwrap_or(u32::MAX)
+            };
             Ok(Sections {
                 up: &text[up_end..down_start],
+                up_line: line_at(up_end),
                 up_no_transaction,
                 down: &text[down_end..],
+                down_line: line_at(down_end),
                 down_no_transaction,
             })
         }

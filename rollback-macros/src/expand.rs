@@ -140,7 +140,8 @@ fn script_tokens(script: &Script) -> TokenStream {
     let sql = script.sql();
     let checksum = script.checksum();
     let no_transaction = script.no_transaction();
-    quote!(::rollback_runtime::Script::__embedded(#sql, #checksum, #no_transaction))
+    let first_line = script.first_line();
+    quote!(::rollback_runtime::Script::__embedded(#sql, #checksum, #no_transaction, #first_line))
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ pub enum Error {
 /// The statement of a migration that failed, and the database's reason.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "migration {migration} failed: {script} script, statement {index} (line {line}): {statement}"
+    "migration {migration} failed at statement {index} of its {script} script ({location}): {statement}"
 )]
 pub struct StatementError {
     /// Version and name.
@@ -118,8 +118,8 @@ pub struct StatementError {
     pub script: &'static str,
     /// 1-based index of the statement in the script.
     pub index: usize,
-    /// 1-based line of the statement in the script.
-    pub line: usize,
+    /// Where the statement is: `migrations/2_x.up.sql line 4`, or the stored down's line.
+    pub location: String,
     /// The statement, shortened for one line.
     pub statement: String,
     /// The database's error.
@@ -220,3 +220,37 @@ impl Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error and its causes on one line, `: `-joined, skipping a cause whose
+/// text the line already ends with (sqlx's database errors repeat their
+/// source's message).
+pub fn display_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !line.ends_with(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_causes_are_shown_once() {
+        let error = Error::Database {
+            action: "reading",
+            source: sqlx::Error::Protocol("bad packet".to_owned()),
+        };
+        assert_eq!(
+            display_chain(&error),
+            "database error while reading: encountered unexpected or invalid data: bad packet"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! An application embeds its migrations and applies them at startup:
 //!
-//! ```ignore
+//! ```text
 //! static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("migrations");
 //!
 //! MIGRATOR.run(&std::env::var("DATABASE_URL")?).await?;
@@ -22,7 +22,7 @@ mod state;
 mod url;
 
 pub use driver::ConnectOptions;
-pub use error::{Error, ErrorKind, Refusal, Result, StatementError};
+pub use error::{Error, ErrorKind, Refusal, Result, StatementError, display_chain};
 pub use migrator::{Migrator, Runner, Target};
 pub use records::{
     AppliedMigration, LOG_TABLE, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, TOOL_VERSION,

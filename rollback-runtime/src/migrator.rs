@@ -13,7 +13,7 @@ use crate::state::MissingPolicy;
 
 /// A set of migrations an application carries.
 ///
-/// ```ignore
+/// ```text
 /// static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("migrations");
 ///
 /// MIGRATOR.run(&pool).await?;           // the application's sqlx pool

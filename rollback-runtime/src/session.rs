@@ -10,10 +10,11 @@ use rollback_core::{Migration, MigrationSet, Version};
 use serde::Serialize;
 
 use crate::driver::{self, ConnectOptions, Driver};
-use crate::error::{Error, Refusal, Result, StatementError};
-use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, actor};
+use crate::error::{Error, Refusal, Result, StatementError, display_chain};
+use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, actor};
 use crate::state::{
-    self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
+    self, DownChoice, DownScript, MigrationStatus, MissingPolicy, Selection, refuse_dirty,
+    resolve_down,
 };
 use crate::url::DatabaseUrl;
 
@@ -202,19 +203,20 @@ impl Session {
         options: &ApplyOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
+        let applied = self.applied().await?;
+        let pending = state::plan_apply(set, &applied, options.target.as_ref(), options.missing)?;
+        // Only once the plan is accepted: a refused run leaves no trace.
         self.driver
             .create_tracking()
             .await
             .map_err(Error::database("creating the tracking tables"))?;
-        let applied = self.applied().await?;
-        let pending = state::plan_apply(set, &applied, options.target.as_ref(), options.missing)?;
         let mut steps = Vec::new();
         if options.missing == MissingPolicy::Revert {
             let unknown: Vec<AppliedMigration> =
                 state::missing_rows(set, &applied).cloned().collect();
             for row in &unknown {
                 let down = resolve_down(set, row, DownChoice::Stored)?;
-                let step = self.revert_one(row, &down.sql, down.no_transaction).await?;
+                let step = self.revert_one(row, &down).await?;
                 progress(&step);
                 steps.push(step);
             }
@@ -250,7 +252,7 @@ impl Session {
         let mut steps = Vec::new();
         for (row, down) in selected.into_iter().zip(downs) {
             let down = down?;
-            let step = self.revert_one(row, &down.sql, down.no_transaction).await?;
+            let step = self.revert_one(row, &down).await?;
             progress(&step);
             steps.push(step);
         }
@@ -325,7 +327,14 @@ impl Session {
             .map_err(Error::database("starting the migration's transaction"))?;
         let label = migration.to_string();
         let outcome = async {
-            run_script(&mut *self.driver, &label, "up", migration.up().sql()).await?;
+            let script = ScriptRun {
+                migration: &label,
+                kind: "up",
+                sql: migration.up().sql(),
+                path: Some(migration.up_path()),
+                first_line: migration.up().first_line(),
+            };
+            run_script(&mut *self.driver, &script).await?;
             row.dirty = false;
             row.execution_ms = elapsed_ms(timer);
             self.driver
@@ -352,12 +361,8 @@ impl Session {
         })
     }
 
-    async fn revert_one(
-        &mut self,
-        row: &AppliedMigration,
-        down_sql: &str,
-        no_transaction: bool,
-    ) -> Result<Step> {
+    async fn revert_one(&mut self, row: &AppliedMigration, down: &DownScript) -> Result<Step> {
+        let no_transaction = down.no_transaction;
         let started = Utc::now();
         let timer = Instant::now();
         let writing = "updating _rollback_migrations";
@@ -375,7 +380,14 @@ impl Session {
             .map_err(Error::database("starting the migration's transaction"))?;
         let label = row.label();
         let outcome = async {
-            run_script(&mut *self.driver, &label, "down", down_sql).await?;
+            let script = ScriptRun {
+                migration: &label,
+                kind: "down",
+                sql: &down.sql,
+                path: down.path.as_deref(),
+                first_line: down.first_line,
+            };
+            run_script(&mut *self.driver, &script).await?;
             self.driver
                 .delete_applied(&row.version)
                 .await
@@ -422,7 +434,7 @@ impl Session {
                 Err(error)
             }
         };
-        let message = outcome.as_ref().err().map(error_chain);
+        let message = outcome.as_ref().err().map(|error| display_chain(error));
         self.audit(operation, version, name, started, message)
             .await?;
         outcome
@@ -459,20 +471,31 @@ impl Session {
     }
 }
 
-/// Runs a script statement by statement, so that a failure names its statement.
-async fn run_script(
-    driver: &mut dyn Driver,
-    migration: &str,
-    script: &'static str,
-    sql: &str,
-) -> Result<()> {
-    for (index, statement) in split(sql, driver.dialect()).into_iter().enumerate() {
+/// A script about to run, and where it came from, for error messages.
+struct ScriptRun<'a> {
+    migration: &'a str,
+    kind: &'static str,
+    sql: &'a str,
+    /// The file; `None` for a down stored in the database.
+    path: Option<&'a str>,
+    first_line: u32,
+}
+
+/// Runs a script statement by statement, so that a failure names its statement
+/// and the line of its file.
+async fn run_script(driver: &mut dyn Driver, script: &ScriptRun<'_>) -> Result<()> {
+    for (index, statement) in split(script.sql, driver.dialect()).into_iter().enumerate() {
         driver.execute(statement.sql).await.map_err(|source| {
+            let line = statement.line + script.first_line as usize - 1;
+            let location = match script.path {
+                Some(path) => format!("{path} line {line}"),
+                None => format!("the down stored in {MIGRATIONS_TABLE}, line {line}"),
+            };
             Error::Statement(Box::new(StatementError {
-                migration: migration.to_owned(),
-                script,
+                migration: script.migration.to_owned(),
+                script: script.kind,
                 index: index + 1,
-                line: statement.line,
+                location,
                 statement: one_line(statement.sql),
                 source,
             }))
@@ -489,18 +512,6 @@ fn one_line(sql: &str) -> String {
         Some((cut, _)) => format!("{}…", &flat[..cut]),
         None => flat,
     }
-}
-
-/// An error with its causes, as stored in the audit log.
-fn error_chain(error: &Error) -> String {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
 
 fn elapsed_ms(timer: Instant) -> i64 {

@@ -350,6 +350,10 @@ pub enum DownChoice {
 pub(crate) struct DownScript {
     pub sql: String,
     pub no_transaction: bool,
+    /// The file it was read from; `None` for the stored copy.
+    pub path: Option<String>,
+    /// The file line where it starts.
+    pub first_line: u32,
 }
 
 /// Picks the down for `row`: the file, else the stored copy; refuses when
@@ -387,6 +391,8 @@ pub(crate) fn resolve_down(
             Ok(DownScript {
                 sql: migration.down().sql().to_owned(),
                 no_transaction: migration.down().no_transaction(),
+                path: Some(migration.down_path().to_owned()),
+                first_line: migration.down().first_line(),
             })
         }
         None => {
@@ -400,6 +406,8 @@ pub(crate) fn resolve_down(
             Ok(DownScript {
                 no_transaction: read_directives(&row.down_sql).is_ok_and(|d| d.no_transaction),
                 sql: row.down_sql.clone(),
+                path: None,
+                first_line: 1,
             })
         }
     }

@@ -1,7 +1,7 @@
 //! `cargo rollback up`: apply pending migrations.
 
 use anyhow::Result;
-use rollback_runtime::{ApplyOptions, MissingPolicy, Step};
+use rollback_runtime::{ApplyOptions, Error, MissingPolicy, Step};
 
 use super::{connect, label, load_migrations, migrations, parse_version};
 use crate::cli::GlobalArgs;
@@ -18,6 +18,16 @@ pub async fn run(
     let target = to.map(parse_version).transpose()?;
     let project = Project::resolve(global)?;
     let set = load_migrations(&project, output)?;
+    if let Some(target) = &target
+        && set.find(target).is_none()
+    {
+        // Before connecting: `up` would create a SQLite file that does not exist.
+        return Err(Error::UnknownVersion {
+            version: target.to_string(),
+            looked_in: "in the folder",
+        }
+        .into());
+    }
     let mut session = connect(global, &project, true, output).await?;
     let options = ApplyOptions {
         target,

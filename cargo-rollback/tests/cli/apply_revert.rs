@@ -312,17 +312,11 @@ fn a_failing_statement_leaves_nothing_of_its_migration() {
         );
     let run = project.run(&["up"]);
     run.code(1);
-    let error = run.stderr.lines().next().unwrap();
-    assert!(
-        error.starts_with("error: migration 2 broken failed"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: migration 2 broken failed at statement 3 of its up script (migrations/2_broken.up.sql line 4): \
+         INSERT INTO no_such_table VALUES (1): error returned from database: (code: 1) no such table: no_such_table"
     );
-    assert!(
-        error.contains("statement 3 (line 4): INSERT INTO no_such_table VALUES (1)"),
-        "{error}"
-    );
-    assert!(error.contains("no such table: no_such_table"), "{error}");
     assert!(!run.stderr.contains("panicked"));
     assert_eq!(project.schema(), ["table kept"]);
     assert_eq!(project.in_state("applied"), ["1"]);
@@ -338,6 +332,23 @@ fn a_failing_statement_leaves_nothing_of_its_migration() {
 }
 
 #[test]
+fn errors_in_a_single_file_migration_name_the_file_line() {
+    let project = Project::new();
+    project.write(
+        "migrations/1_single.sql",
+        "-- The users table.\n-- migrate:up\nCREATE TABLE users (id INTEGER);\n\nCREATE INDEX users_email ON users (email);\n\n-- migrate:down\nDROP TABLE users;\n",
+    );
+    let run = project.run(&["up"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("statement 2 of its up script (migrations/1_single.sql line 5)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_failing_down_leaves_the_migration_applied() {
     let project = Project::new();
     project.migration(
@@ -349,7 +360,8 @@ fn a_failing_down_leaves_the_migration_applied() {
     let run = project.run(&[]);
     run.code(1);
     assert!(
-        run.stderr.contains("down script, statement 2"),
+        run.stderr
+            .contains("statement 2 of its down script (migrations/1_t.down.sql line 2)"),
         "{}",
         run.stderr
     );

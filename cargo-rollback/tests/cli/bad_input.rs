@@ -234,6 +234,37 @@ fn bad_flags_are_usage_errors() {
 }
 
 #[test]
+fn a_file_that_is_not_a_database() {
+    let project = applied_project();
+    project.write(
+        "notes.txt",
+        "these are not the tables you are looking for\n".repeat(50),
+    );
+    let notes = project.root().join("notes.txt");
+    let before = std::fs::read(&notes).unwrap();
+    let url = format!("sqlite:{}", notes.display());
+    let run = project.run_bare(&["status", "--source", "migrations", "--database-url", &url]);
+    run.code(2)
+        .one_line_error(&["cannot connect", "notes.txt", "not a database"]);
+    assert_eq!(std::fs::read(&notes).unwrap(), before);
+}
+
+#[test]
+fn up_to_an_unknown_version_creates_no_database() {
+    let project = Project::new();
+    project.migration(
+        "1_users",
+        "CREATE TABLE users (id INTEGER);",
+        "DROP TABLE users;",
+    );
+    project
+        .run(&["up", "--to", "7"])
+        .code(2)
+        .one_line_error(&["unknown version 7"]);
+    assert!(!project.db().exists());
+}
+
+#[test]
 fn no_database_url() {
     let project = applied_project();
     project

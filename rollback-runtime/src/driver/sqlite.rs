@@ -74,6 +74,15 @@ impl SqliteDriver {
                 url: url.masked(),
                 source,
             })?;
+        // Opening is lazy: read the header now, so that a file that is not a
+        // database is reported as the bad input it is.
+        sqlx::raw_sql("PRAGMA schema_version")
+            .execute(&mut conn)
+            .await
+            .map_err(|source| Error::Connect {
+                url: url.masked(),
+                source,
+            })?;
         if let Some(init_sql) = &options.init_sql {
             sqlx::raw_sql(AssertSqlSafe(init_sql.clone()))
                 .execute(&mut conn)
