@@ -266,21 +266,7 @@ impl Session {
         mode: RepairMode,
     ) -> Result<()> {
         let applied = self.applied().await?;
-        let order = set.order();
-        let row = applied.iter().find(|row| {
-            Version::parse(&row.version).is_some_and(|v| order.compare(&v, version).is_eq())
-        });
-        let Some(row) = row else {
-            return Err(match set.find(version) {
-                Some(migration) => Error::NotApplied {
-                    migration: migration.to_string(),
-                },
-                None => Error::UnknownVersion {
-                    version: version.to_string(),
-                    looked_in: "in the folder or in the database",
-                },
-            });
-        };
+        let row = state::find_applied(set, &applied, version)?;
         let started = Utc::now();
         let writing = "repairing _rollback_migrations";
         match mode {

@@ -303,17 +303,7 @@ pub(crate) fn select_reverts<'a>(
             version,
             out_of_order,
         } => {
-            let Some(row) = ledger.row(version) else {
-                return Err(match set.find(version) {
-                    Some(migration) => Error::NotApplied {
-                        migration: migration.to_string(),
-                    },
-                    None => Error::UnknownVersion {
-                        version: version.to_string(),
-                        looked_in: "in the folder or in the database",
-                    },
-                });
-            };
+            let row = find_applied(set, applied, version)?;
             let mut newer: Vec<Version> = applied
                 .iter()
                 .map(row_version)
@@ -331,6 +321,26 @@ pub(crate) fn select_reverts<'a>(
             Ok(vec![row])
         }
     }
+}
+
+/// The tracking row of `version`; an error saying whether the version is
+/// pending or unknown when there is none.
+pub(crate) fn find_applied<'a>(
+    set: &MigrationSet,
+    applied: &'a [AppliedMigration],
+    version: &Version,
+) -> Result<&'a AppliedMigration> {
+    Ledger::new(set, applied)
+        .row(version)
+        .ok_or_else(|| match set.find(version) {
+            Some(migration) => Error::NotApplied {
+                migration: migration.to_string(),
+            },
+            None => Error::UnknownVersion {
+                version: version.to_string(),
+                looked_in: "in the folder or in the database",
+            },
+        })
 }
 
 /// Which down runs when the file and the stored copy differ.

@@ -10,7 +10,9 @@ mod status;
 mod up;
 
 use anyhow::Result;
-use rollback_runtime::{ConnectOptions, Error, LoadOptions, MigrationSet, Session, Version};
+use rollback_runtime::{
+    ConnectOptions, Error, LoadOptions, MigrationSet, Operation, Session, Step, Version,
+};
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::failure::warn;
@@ -67,6 +69,32 @@ async fn connect(
     let session = Session::connect(&url, &options).await?;
     output.detail(&format!("database: {}", session.url()));
     Ok(session)
+}
+
+/// Prints each step as it finishes (`Applied 1 users (3 ms)`) and keeps it.
+fn announce_step(output: Output, done: &mut Vec<Step>) -> impl FnMut(&Step) + Send + '_ {
+    move |step| {
+        let verb = match step.operation {
+            Operation::Apply => "Applied",
+            _ => "Reverted",
+        };
+        output.say(&format!(
+            "{verb} {} ({} ms)",
+            label(&step.version, &step.name),
+            step.execution_ms
+        ));
+        done.push(step.clone());
+    }
+}
+
+/// Ends a run: the steps done as JSON (after a failure part-way too, so a
+/// script sees what changed), then the run's error, if any.
+fn finish_steps(output: Output, done: &[Step], result: Result<Vec<Step>, Error>) -> Result<()> {
+    if output.json() {
+        output.json_value(&done);
+    }
+    result?;
+    Ok(())
 }
 
 /// A version typed on the command line.

@@ -1,9 +1,9 @@
 //! `cargo rollback [VERSION] [--last N | --to V | --all]`: revert migrations.
 
 use anyhow::Result;
-use rollback_runtime::{DownChoice, RevertOptions, Selection, Step};
+use rollback_runtime::{DownChoice, RevertOptions, Selection};
 
-use super::{connect, label, load_migrations, migrations, parse_version};
+use super::{announce_step, connect, finish_steps, load_migrations, migrations, parse_version};
 use crate::cli::{GlobalArgs, RevertArgs};
 use crate::failure::SUCCESS;
 use crate::output::Output;
@@ -25,22 +25,12 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
         selection,
         down_choice,
     };
-    let mut done: Vec<Step> = Vec::new();
+    let mut done = Vec::new();
     let result = session
-        .revert(&set, &options, &mut |step| {
-            output.say(&format!(
-                "Reverted {} ({} ms)",
-                label(&step.version, &step.name),
-                step.execution_ms
-            ));
-            done.push(step.clone());
-        })
+        .revert(&set, &options, &mut announce_step(output, &mut done))
         .await;
     session.close().await;
-    if output.json() {
-        output.json_value(&done);
-    }
-    result?;
+    finish_steps(output, &done, result)?;
     if done.is_empty() {
         output.say("Nothing to revert.");
     } else {

@@ -1,9 +1,9 @@
 //! `cargo rollback up`: apply pending migrations.
 
 use anyhow::Result;
-use rollback_runtime::{ApplyOptions, Error, MissingPolicy, Step};
+use rollback_runtime::{ApplyOptions, Error, MissingPolicy};
 
-use super::{connect, label, load_migrations, migrations, parse_version};
+use super::{announce_step, connect, finish_steps, load_migrations, migrations, parse_version};
 use crate::cli::GlobalArgs;
 use crate::failure::SUCCESS;
 use crate::output::Output;
@@ -37,22 +37,12 @@ pub async fn run(
             MissingPolicy::Error
         },
     };
-    let mut done: Vec<Step> = Vec::new();
+    let mut done = Vec::new();
     let result = session
-        .apply(&set, &options, &mut |step| {
-            output.say(&format!(
-                "Applied {} ({} ms)",
-                label(&step.version, &step.name),
-                step.execution_ms
-            ));
-            done.push(step.clone());
-        })
+        .apply(&set, &options, &mut announce_step(output, &mut done))
         .await;
     session.close().await;
-    if output.json() {
-        output.json_value(&done);
-    }
-    result?;
+    finish_steps(output, &done, result)?;
     if done.is_empty() {
         output.say("Nothing to apply: the database is up to date.");
     } else {
