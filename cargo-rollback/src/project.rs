@@ -83,6 +83,14 @@ fn find_manifest() -> Option<PathBuf> {
 }
 
 fn metadata() -> Result<Metadata> {
+    if find_manifest().is_none() {
+        let cwd = env::current_dir().context("reading the current directory")?;
+        return Err(UsageError(format!(
+            "no Cargo.toml in {} or any parent: run inside a cargo project, or pass --source DIR",
+            cwd.display()
+        ))
+        .into());
+    }
     MetadataCommand::new().no_deps().exec().map_err(|error| {
         UsageError(format!(
             "cannot read the cargo workspace (pass --source DIR outside one): {error}"

@@ -79,9 +79,9 @@ fn announce_step(output: Output, done: &mut Vec<Step>) -> impl FnMut(&Step) + Se
             _ => "Reverted",
         };
         output.say(&format!(
-            "{verb} {} ({} ms)",
+            "{verb} {} ({})",
             label(&step.version, &step.name),
-            step.execution_ms
+            milliseconds(u128::try_from(step.execution_ms).unwrap_or(0))
         ));
         done.push(step.clone());
     }
@@ -110,6 +110,15 @@ fn label(version: &str, name: &str) -> String {
         version.to_owned()
     } else {
         format!("{version} {name}")
+    }
+}
+
+/// `3 ms`; `<1 ms` rather than a misleading `0 ms`.
+fn milliseconds(ms: u128) -> String {
+    if ms == 0 {
+        "<1 ms".to_owned()
+    } else {
+        format!("{ms} ms")
     }
 }
 

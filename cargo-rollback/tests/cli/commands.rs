@@ -232,3 +232,13 @@ fn init_writes_the_rebuild_line_once() {
         build
     );
 }
+
+#[test]
+fn outside_a_cargo_project_the_folder_must_be_named() {
+    let project = Project::new();
+    let url = project.url();
+    project
+        .run_bare(&["status", "--database-url", &url])
+        .code(2)
+        .one_line_error(&["no Cargo.toml", "--source DIR"]);
+}

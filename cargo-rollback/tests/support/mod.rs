@@ -1,8 +1,6 @@
 //! A scratch project for each test: a temporary folder with a migrations
 //! folder and a SQLite file, and the real `cargo-rollback` binary run in it.
 
-#![allow(dead_code)] // each test file uses its own part of the support module
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

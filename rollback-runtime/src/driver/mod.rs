@@ -92,7 +92,10 @@ pub(crate) async fn connect(
         Dialect::Sqlite => Ok(Box::new(sqlite::SqliteDriver::connect(url, options).await?)),
         dialect => Err(Error::InvalidUrl {
             url: url.masked(),
-            reason: format!("{} is not supported by this build", dialect.as_str()),
+            reason: format!(
+                "{} is not supported yet: this version migrates SQLite databases only",
+                dialect.as_str()
+            ),
         }),
     }
 }
