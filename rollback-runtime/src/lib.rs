@@ -15,6 +15,7 @@
 
 mod driver;
 mod error;
+mod execute;
 mod migrator;
 mod records;
 mod session;

@@ -5,13 +5,14 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use rollback_core::sql::{Dialect, split};
+use rollback_core::sql::Dialect;
 use rollback_core::{Migration, MigrationSet, Version};
 use serde::Serialize;
 
 use crate::driver::{self, ConnectOptions, Driver};
-use crate::error::{Error, Refusal, Result, StatementError, display_chain};
-use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, actor};
+use crate::error::{Error, Refusal, Result, display_chain};
+use crate::execute::{ScriptRun, run_script};
+use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, actor};
 use crate::state::{
     self, DownChoice, DownScript, MigrationStatus, MissingPolicy, Selection, refuse_dirty,
     resolve_down,
@@ -454,49 +455,6 @@ impl Session {
             .insert_log(&entry)
             .await
             .map_err(Error::database("writing _rollback_log"))
-    }
-}
-
-/// A script about to run, and where it came from, for error messages.
-struct ScriptRun<'a> {
-    migration: &'a str,
-    kind: &'static str,
-    sql: &'a str,
-    /// The file; `None` for a down stored in the database.
-    path: Option<&'a str>,
-    first_line: u32,
-}
-
-/// Runs a script statement by statement, so that a failure names its statement
-/// and the line of its file.
-async fn run_script(driver: &mut dyn Driver, script: &ScriptRun<'_>) -> Result<()> {
-    for (index, statement) in split(script.sql, driver.dialect()).into_iter().enumerate() {
-        driver.execute(statement.sql).await.map_err(|source| {
-            let line = statement.line + script.first_line as usize - 1;
-            let location = match script.path {
-                Some(path) => format!("{path} line {line}"),
-                None => format!("the down stored in {MIGRATIONS_TABLE}, line {line}"),
-            };
-            Error::Statement(Box::new(StatementError {
-                migration: script.migration.to_owned(),
-                script: script.kind,
-                index: index + 1,
-                location,
-                statement: one_line(statement.sql),
-                source,
-            }))
-        })?;
-    }
-    Ok(())
-}
-
-/// A statement on one line, cut to a readable length.
-fn one_line(sql: &str) -> String {
-    const LIMIT: usize = 120;
-    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}…", &flat[..cut]),
-        None => flat,
     }
 }
 
