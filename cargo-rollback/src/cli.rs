@@ -126,9 +126,9 @@ pub enum Command {
     New {
         /// What the migration does, e.g. create_users
         name: String,
-        /// File layout
-        #[arg(long, value_enum, default_value = "flat")]
-        layout: LayoutArg,
+        /// File layout [default: the layout of the newest migration, else flat]
+        #[arg(long, value_enum)]
+        layout: Option<LayoutArg>,
     },
     /// Check the migrations folder: pairs, versions, empty downs, directives
     Check,

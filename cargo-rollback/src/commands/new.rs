@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use rollback_runtime::{LoadOptions, VersionOrder};
+use rollback_runtime::{EmptyDown, Layout, LoadOptions, Migration, MigrationSet, VersionOrder};
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, LayoutArg};
@@ -28,12 +28,27 @@ struct Created {
     files: Vec<PathBuf>,
 }
 
-pub fn run(global: &GlobalArgs, name: &str, layout: LayoutArg, output: Output) -> Result<u8> {
+pub fn run(
+    global: &GlobalArgs,
+    name: &str,
+    layout: Option<LayoutArg>,
+    output: Output,
+) -> Result<u8> {
     let name = migration_name(name)?;
     let project = Project::resolve(global)?;
     let dir = &project.migrations;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let version = next_version(dir)?;
+    // The folder as it is, with the downs that earlier `new`s left empty.
+    let existing = rollback_runtime::load(
+        dir,
+        &LoadOptions {
+            empty_down: EmptyDown::Irreversible,
+        },
+    )
+    .ok()
+    .map(|loaded| loaded.migrations);
+    let version = next_version(existing.as_ref());
+    let layout = layout.unwrap_or_else(|| folder_layout(existing.as_ref()));
     let stem = format!("{version}_{name}");
     let files = match layout {
         LayoutArg::Flat => vec![
@@ -81,33 +96,39 @@ fn migration_name(name: &str) -> Result<String> {
 
 /// A UTC timestamp (`20260112093000`), or the next integer when the folder
 /// counts in small integers (`0007` → `0008`, keeping the width), as sqlx does.
-fn next_version(dir: &Path) -> Result<String> {
-    let existing = rollback_runtime::load(
-        dir,
-        &LoadOptions {
-            empty_down: rollback_runtime::EmptyDown::Irreversible,
-        },
-    );
-    let set = existing.ok().map(|loaded| loaded.migrations);
-    let newest = set
-        .as_ref()
-        .and_then(|set| set.migrations().last().map(|m| m.version().clone()));
-    match (set.map(|set| set.order()), newest) {
+fn next_version(existing: Option<&MigrationSet>) -> String {
+    let newest = existing
+        .and_then(|set| set.migrations().last())
+        .map(|m| m.version());
+    match (existing.map(MigrationSet::order), newest) {
         (Some(VersionOrder::Integer), Some(newest)) => {
             let digits = newest.digits();
             let next = digits.parse::<u128>().map_or(1, |n| n + 1).to_string();
-            Ok(format!("{next:0>width$}", width = digits.len()))
+            format!("{next:0>width$}", width = digits.len())
         }
         (_, newest) => {
             let now = Utc::now().format("%Y%m%d%H%M%S").to_string();
             // Two `new` in the same second must still get increasing versions.
             match newest {
                 Some(newest) if newest.digits() >= now.as_str() => {
-                    Ok((newest.digits().parse::<u128>().unwrap_or(0) + 1).to_string())
+                    (newest.digits().parse::<u128>().unwrap_or(0) + 1).to_string()
                 }
-                _ => Ok(now),
+                _ => now,
             }
         }
+    }
+}
+
+/// The layout of the folder's newest migration: a diesel folder gets another
+/// diesel folder. Flat for an empty folder.
+fn folder_layout(existing: Option<&MigrationSet>) -> LayoutArg {
+    match existing
+        .and_then(|set| set.migrations().last())
+        .map(Migration::layout)
+    {
+        Some(Layout::Directory) => LayoutArg::Dir,
+        Some(Layout::SingleFile) => LayoutArg::Single,
+        Some(Layout::Flat) | None => LayoutArg::Flat,
     }
 }
 

@@ -51,10 +51,13 @@ fn new_continues_integer_versions_and_writes_each_layout() {
     project.run(&["new", "second", "--layout", "dir"]).success();
     assert!(project.migrations().join("0008_second/up.sql").is_file());
     assert!(project.migrations().join("0008_second/down.sql").is_file());
+    // The newest migration is a diesel folder: so is the next one.
+    project.run(&["new", "between"]).success();
+    assert!(project.migrations().join("0009_between/down.sql").is_file());
     project
         .run(&["new", "third", "--layout", "single"])
         .success();
-    let single = fs::read_to_string(project.migrations().join("0009_third.sql")).unwrap();
+    let single = fs::read_to_string(project.migrations().join("0010_third.sql")).unwrap();
     assert!(
         single.contains("-- migrate:up") && single.contains("-- migrate:down"),
         "{single}"
