@@ -6,17 +6,7 @@ use crate::support::Project;
 /// A project with two applied migrations, ready to be fed bad input.
 fn applied_project() -> Project {
     let project = Project::new();
-    project
-        .migration(
-            "1_users",
-            "CREATE TABLE users (id INTEGER PRIMARY KEY);",
-            "DROP TABLE users;",
-        )
-        .migration(
-            "2_posts",
-            "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
-            "DROP TABLE posts;",
-        );
+    project.tables(&["users", "posts"]);
     project.run(&["up"]).success();
     project
 }

@@ -35,25 +35,17 @@ fn round_trip(
     };
     let up = with(&["up", "-q"]);
     up.success();
+    let applied = |states: Vec<(String, String)>| -> Vec<String> {
+        states
+            .into_iter()
+            .filter(|(_, state)| state == "applied")
+            .map(|(version, _)| version)
+            .collect()
+    };
     let status = with(&["status", "--format", "json"]);
-    let applied = status
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|line| line["state"] == "applied")
-        .count();
-    assert_eq!(applied, expected, "{name}: applied");
+    assert_eq!(applied(status.states()).len(), expected, "{name}: applied");
     let down = with(&["--all", "-q"]);
-    let status = with(&["status", "--format", "json"]);
-    let left: Vec<String> = status
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|line| line["state"] == "applied")
-        .map(|line| line["version"].as_str().unwrap().to_owned())
-        .collect();
+    let left = applied(with(&["status", "--format", "json"]).states());
     Some((project, left, down))
 }
 

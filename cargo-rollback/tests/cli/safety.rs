@@ -5,22 +5,7 @@ use crate::support::Project;
 
 fn project_with_three() -> Project {
     let project = Project::new();
-    project
-        .migration(
-            "1_users",
-            "CREATE TABLE users (id INTEGER PRIMARY KEY);",
-            "DROP TABLE users;",
-        )
-        .migration(
-            "2_posts",
-            "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
-            "DROP TABLE posts;",
-        )
-        .migration(
-            "3_tags",
-            "CREATE TABLE tags (id INTEGER PRIMARY KEY);",
-            "DROP TABLE tags;",
-        );
+    project.tables(&["users", "posts", "tags"]);
     project
 }
 

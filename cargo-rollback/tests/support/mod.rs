@@ -71,6 +71,23 @@ impl Run {
         self
     }
 
+    /// The (version, state) pairs of a successful `status --format json`.
+    #[track_caller]
+    pub fn states(&self) -> Vec<(String, String)> {
+        self.success();
+        self.json()
+            .as_array()
+            .expect("status is an array")
+            .iter()
+            .map(|line| {
+                (
+                    line["version"].as_str().unwrap().to_owned(),
+                    line["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|error| panic!("{error}: {}", self.stdout))
@@ -114,6 +131,18 @@ impl Project {
     pub fn migration(&self, stem: &str, up: &str, down: &str) -> &Project {
         self.write(&format!("migrations/{stem}.up.sql"), up);
         self.write(&format!("migrations/{stem}.down.sql"), down)
+    }
+
+    /// Migrations `1_<table>`, `2_<table>`, … each creating one table.
+    pub fn tables(&self, tables: &[&str]) -> &Project {
+        for (index, table) in tables.iter().enumerate() {
+            self.migration(
+                &format!("{}_{table}", index + 1),
+                &format!("CREATE TABLE {table} (id INTEGER PRIMARY KEY);"),
+                &format!("DROP TABLE {table};"),
+            );
+        }
+        self
     }
 
     /// Five migrations of a small shop: tables with a foreign key, an index, a view, a trigger.
@@ -182,19 +211,7 @@ impl Project {
 
     /// `status --format json` as (version, state) pairs.
     pub fn states(&self) -> Vec<(String, String)> {
-        let run = self.run(&["status", "--format", "json"]);
-        run.success();
-        run.json()
-            .as_array()
-            .expect("status is an array")
-            .iter()
-            .map(|line| {
-                (
-                    line["version"].as_str().unwrap().to_owned(),
-                    line["state"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
+        self.run(&["status", "--format", "json"]).states()
     }
 
     /// Versions in a given state.
