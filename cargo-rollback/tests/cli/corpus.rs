@@ -49,24 +49,28 @@ fn round_trip(
     Some((project, left, down))
 }
 
-#[test]
-fn oxidrive_sqlite_applies_and_reverts_completely() {
-    let Some((project, left, down)) = round_trip("oxidrive-sqlite", &[], 8) else {
+/// Applies the whole folder and reverts all of it, leaving no user object.
+fn reverts_completely(name: &str, expected: usize) {
+    let Some((project, left, down)) = round_trip(name, &[], expected) else {
         return;
     };
     down.success();
-    assert!(left.is_empty(), "{left:?}");
-    assert!(project.schema().is_empty(), "{:?}", project.schema());
+    assert!(left.is_empty(), "{name}: {left:?}");
+    assert!(
+        project.schema().is_empty(),
+        "{name}: {:?}",
+        project.schema()
+    );
+}
+
+#[test]
+fn oxidrive_sqlite_applies_and_reverts_completely() {
+    reverts_completely("oxidrive-sqlite", 8);
 }
 
 #[test]
 fn ncps_dbmate_sqlite_applies_and_reverts_completely() {
-    let Some((project, left, down)) = round_trip("ncps-dbmate-sqlite", &[], 14) else {
-        return;
-    };
-    down.success();
-    assert!(left.is_empty(), "{left:?}");
-    assert!(project.schema().is_empty(), "{:?}", project.schema());
+    reverts_completely("ncps-dbmate-sqlite", 14);
 }
 
 #[test]
