@@ -133,7 +133,7 @@ pub struct StatementError {
 pub enum Refusal {
     /// A migration started without transactional DDL and never finished.
     #[error(
-        "migration {migration} is dirty: it started and did not finish, and the database could not roll it back; check the schema by hand, then run `cargo rollback repair {version}`"
+        "migration {migration} is dirty: it stopped part-way outside a transaction (a failure, a crash, or DDL the database commits at once), so part of it may have run; make the schema match one side by hand, then run `cargo rollback repair {version}` if its changes are all in place, or `cargo rollback repair {version} --pending` if none are"
     )]
     Dirty {
         /// Version and name.
@@ -224,18 +224,36 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// An error and its causes on one line, `: `-joined, skipping a cause whose
 /// text the line already ends with (sqlx's database errors repeat their
 /// source's message).
+///
+/// A database's own error is shown as its message and code: sqlx's rendering
+/// of a PostgreSQL error appends the line of PostgreSQL's C source that raised
+/// it ("at line 1188"), which reads as a line of the user's script.
 pub fn display_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut line = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !line.ends_with(&text) {
+    let mut line = String::new();
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        let (text, source) = match cause.downcast_ref::<sqlx::Error>() {
+            Some(sqlx::Error::Database(database)) => (database_message(database.as_ref()), None),
+            _ => (cause.to_string(), cause.source()),
+        };
+        if line.is_empty() {
+            line = text;
+        } else if !line.ends_with(&text) {
             line.push_str(": ");
             line.push_str(&text);
         }
-        source = cause.source();
+        next = source;
     }
     line
+}
+
+/// `message (SQLSTATE code)`: what the database said, and the code to look up.
+fn database_message(error: &dyn sqlx::error::DatabaseError) -> String {
+    match error.code() {
+        Some(code) if code.len() == 5 => format!("{} (SQLSTATE {code})", error.message()),
+        Some(code) => format!("{} (code {code})", error.message()),
+        None => error.message().to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -99,11 +99,7 @@ impl Runner<'_> {
     /// of the application's pool, so the lock and any init SQL stay off the
     /// pool), and closes it.
     pub async fn run(self, target: impl Into<Target<'_>>) -> Result<Vec<Step>> {
-        let mut session = match target.into() {
-            Target::Url(url) => Session::connect(url, &self.connect).await?,
-            #[cfg(feature = "sqlite")]
-            Target::Sqlite(pool) => Session::connect_like(pool, &self.connect).await?,
-        };
+        let mut session = Session::open(target.into(), &self.connect).await?;
         let options = ApplyOptions {
             target: None,
             missing: self.missing,
@@ -125,6 +121,12 @@ pub enum Target<'a> {
     /// The database of a SQLite pool.
     #[cfg(feature = "sqlite")]
     Sqlite(&'a sqlx::SqlitePool),
+    /// The database of a PostgreSQL pool.
+    #[cfg(feature = "postgres")]
+    Postgres(&'a sqlx::PgPool),
+    /// The database of a MySQL or MariaDB pool.
+    #[cfg(feature = "mysql")]
+    MySql(&'a sqlx::MySqlPool),
 }
 
 impl<'a> From<&'a str> for Target<'a> {
@@ -143,5 +145,19 @@ impl<'a> From<&'a String> for Target<'a> {
 impl<'a> From<&'a sqlx::SqlitePool> for Target<'a> {
     fn from(pool: &'a sqlx::SqlitePool) -> Target<'a> {
         Target::Sqlite(pool)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<'a> From<&'a sqlx::PgPool> for Target<'a> {
+    fn from(pool: &'a sqlx::PgPool) -> Target<'a> {
+        Target::Postgres(pool)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl<'a> From<&'a sqlx::MySqlPool> for Target<'a> {
+    fn from(pool: &'a sqlx::MySqlPool) -> Target<'a> {
+        Target::MySql(pool)
     }
 }

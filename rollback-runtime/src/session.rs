@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::driver::{self, ConnectOptions, Driver};
 use crate::error::{Error, Refusal, Result, display_chain};
 use crate::execute::{ScriptRun, run_script};
+use crate::migrator::Target;
 use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, actor};
 use crate::state::{
     self, DownChoice, DownScript, MigrationStatus, MissingPolicy, Selection, refuse_dirty,
@@ -77,21 +78,54 @@ impl Session {
         Ok(Session { driver, url })
     }
 
-    /// Opens a dedicated connection with the options of an application's
-    /// pool: never one of the pool's own connections, so that the lock and any
-    /// init SQL stay off the pool.
-    #[cfg(feature = "sqlite")]
-    pub async fn connect_like(
-        pool: &sqlx::SqlitePool,
-        options: &ConnectOptions,
-    ) -> Result<Session> {
-        let pool_options = (*pool.connect_options()).clone();
-        let url = DatabaseUrl::parse(&format!("sqlite:{}", pool_options.get_filename().display()))?;
-        let driver = driver::sqlite::SqliteDriver::open(pool_options, &url, options).await?;
-        Ok(Session {
-            driver: Box::new(driver),
-            url,
-        })
+    /// Opens a dedicated connection to `target`: for a pool, one with the
+    /// pool's options but never one of the pool's own connections, so that
+    /// the lock and any init SQL stay off the pool.
+    pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
+        let pool_url = |scheme: &str, host: &str, database: Option<&str>| {
+            DatabaseUrl::parse(&format!(
+                "{scheme}://{host}/{}",
+                database.unwrap_or_default()
+            ))
+        };
+        let (driver, url): (Box<dyn Driver>, DatabaseUrl) = match target {
+            Target::Url(url) => return Session::connect(url, options).await,
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(pool) => {
+                let pool_options = (*pool.connect_options()).clone();
+                let url = DatabaseUrl::parse(&format!(
+                    "sqlite:{}",
+                    pool_options.get_filename().display()
+                ))?;
+                let driver =
+                    driver::sqlite::SqliteDriver::open(pool_options, &url, options).await?;
+                (Box::new(driver), url)
+            }
+            #[cfg(feature = "postgres")]
+            Target::Postgres(pool) => {
+                let pool_options = (*pool.connect_options()).clone();
+                let url = pool_url(
+                    "postgres",
+                    pool_options.get_host(),
+                    pool_options.get_database(),
+                )?;
+                let driver =
+                    driver::postgres::PostgresDriver::open(pool_options, &url, options).await?;
+                (Box::new(driver), url)
+            }
+            #[cfg(feature = "mysql")]
+            Target::MySql(pool) => {
+                let pool_options = (*pool.connect_options()).clone();
+                let url = pool_url(
+                    "mysql",
+                    pool_options.get_host(),
+                    pool_options.get_database(),
+                )?;
+                let driver = driver::mysql::MySqlDriver::open(pool_options, &url, options).await?;
+                (Box::new(driver), url)
+            }
+        };
+        Ok(Session { driver, url })
     }
 
     /// The database's dialect.
@@ -110,13 +144,15 @@ impl Session {
         let reading = "reading _rollback_migrations";
         if !self
             .driver
-            .tracking_exists()
+            .tracking()
+            .exists()
             .await
             .map_err(Error::database(reading))?
         {
             return Ok(Vec::new());
         }
         self.driver
+            .tracking()
             .applied()
             .await
             .map_err(Error::database(reading))
@@ -133,13 +169,15 @@ impl Session {
         let reading = "reading _rollback_log";
         if !self
             .driver
-            .tracking_exists()
+            .tracking()
+            .exists()
             .await
             .map_err(Error::database(reading))?
         {
             return Ok(Vec::new());
         }
         self.driver
+            .tracking()
             .log(limit)
             .await
             .map_err(Error::database(reading))
@@ -208,7 +246,8 @@ impl Session {
         let pending = state::plan_apply(set, &applied, options.target.as_ref(), options.missing)?;
         // Only once the plan is accepted: a refused run leaves no trace.
         self.driver
-            .create_tracking()
+            .tracking()
+            .create()
             .await
             .map_err(Error::database("creating the tracking tables"))?;
         let mut steps = Vec::new();
@@ -273,6 +312,7 @@ impl Session {
         match mode {
             RepairMode::Pending => self
                 .driver
+                .tracking()
                 .delete_applied(&row.version)
                 .await
                 .map_err(Error::database(writing))?,
@@ -285,6 +325,7 @@ impl Session {
                 let mut repaired = AppliedMigration::for_migration(migration, row.applied_at);
                 repaired.execution_ms = row.execution_ms;
                 self.driver
+                    .tracking()
                     .save_applied(&repaired)
                     .await
                     .map_err(Error::database(writing))?;
@@ -304,6 +345,7 @@ impl Session {
         if mark_dirty {
             row.dirty = true;
             self.driver
+                .tracking()
                 .save_applied(&row)
                 .await
                 .map_err(Error::database(writing))?;
@@ -325,6 +367,7 @@ impl Session {
             row.dirty = false;
             row.execution_ms = elapsed_ms(timer);
             self.driver
+                .tracking()
                 .save_applied(&row)
                 .await
                 .map_err(Error::database(writing))
@@ -357,6 +400,7 @@ impl Session {
             let mut dirty = row.clone();
             dirty.dirty = true;
             self.driver
+                .tracking()
                 .save_applied(&dirty)
                 .await
                 .map_err(Error::database(writing))?;
@@ -376,6 +420,7 @@ impl Session {
             };
             run_script(&mut *self.driver, &script).await?;
             self.driver
+                .tracking()
                 .delete_applied(&row.version)
                 .await
                 .map_err(Error::database(writing))
@@ -452,6 +497,7 @@ impl Session {
             actor: actor(),
         };
         self.driver
+            .tracking()
             .insert_log(&entry)
             .await
             .map_err(Error::database("writing _rollback_log"))

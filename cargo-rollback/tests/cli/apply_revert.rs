@@ -315,7 +315,7 @@ fn a_failing_statement_leaves_nothing_of_its_migration() {
     assert_eq!(
         run.stderr.trim_end(),
         "error: migration 2 broken failed at statement 3 of its up script (migrations/2_broken.up.sql line 4): \
-         INSERT INTO no_such_table VALUES (1): error returned from database: (code: 1) no such table: no_such_table"
+         INSERT INTO no_such_table VALUES (1): no such table: no_such_table (code 1)"
     );
     assert!(!run.stderr.contains("panicked"));
     assert_eq!(project.schema(), ["table kept"]);

@@ -124,3 +124,18 @@ fn a_held_lock_times_out_with_a_clear_message() {
     });
     assert_eq!(project.in_state("applied"), ["1"]);
 }
+
+#[rstest_reuse::apply(crate::each_database)]
+fn probe_each_database(#[case] db: crate::support::Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.shop();
+    project.run(&["up"]).success();
+    println!("{:?}", project.schema());
+    if db != crate::support::Db::Sqlite {
+        println!("{:?}", project.fingerprint());
+    }
+    project.run(&["--all"]).success();
+    assert!(project.schema().is_empty(), "{:?}", project.schema());
+}

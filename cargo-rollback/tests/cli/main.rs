@@ -1,4 +1,6 @@
-//! End-to-end tests of `cargo-rollback`: the real binary on real SQLite files.
+//! End-to-end tests of `cargo-rollback`: the real binary on real SQLite
+//! files and on real PostgreSQL and MariaDB databases. A test that takes a
+//! `db` runs once per database (`#[apply(each_database)]`).
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -9,3 +11,13 @@ mod commands;
 mod concurrency;
 mod corpus;
 mod safety;
+
+use rstest_reuse::template;
+
+/// Runs a test on SQLite, PostgreSQL and MySQL/MariaDB.
+#[template]
+#[rstest::rstest]
+#[case::sqlite(crate::support::Db::Sqlite)]
+#[case::postgres(crate::support::Db::Postgres)]
+#[case::mysql(crate::support::Db::MySql)]
+fn each_database(#[case] db: crate::support::Db) {}

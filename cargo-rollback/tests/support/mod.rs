@@ -1,17 +1,25 @@
 //! A scratch project for each test: a temporary folder with a migrations
-//! folder and a SQLite file, and the real `cargo-rollback` binary run in it.
+//! folder, a database of its own (a SQLite file, or a freshly created
+//! PostgreSQL or MariaDB database, dropped afterwards), and the real
+//! `cargo-rollback` binary run in it.
+
+mod database;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sqlx::{Connection, Row, SqliteConnection};
 use tempfile::TempDir;
+
+pub use database::Db;
+use database::ScratchDatabase;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_cargo-rollback");
 
 pub struct Project {
+    /// Declared before `dir`: the database goes first.
+    database: ScratchDatabase,
     dir: TempDir,
 }
 
@@ -95,12 +103,24 @@ impl Run {
 }
 
 impl Project {
+    /// A project on a SQLite file (for what only SQLite has: files, bytes).
     pub fn new() -> Project {
-        let project = Project {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        };
+        Project::on(Db::Sqlite).expect("SQLite is always there")
+    }
+
+    /// A project on its own database of kind `db`; `None` (after saying so
+    /// on the terminal) when that server's test URL is not set outside CI.
+    pub fn on(db: Db) -> Option<Project> {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let database = ScratchDatabase::create(db, dir.path())?;
+        let project = Project { database, dir };
         fs::create_dir(project.migrations()).expect("migrations folder");
-        project
+        Some(project)
+    }
+
+    /// Which database this project runs on.
+    pub fn db_kind(&self) -> Db {
+        self.database.kind()
     }
 
     pub fn root(&self) -> &Path {
@@ -111,12 +131,14 @@ impl Project {
         self.root().join("migrations")
     }
 
+    /// The SQLite file (SQLite projects only).
     pub fn db(&self) -> PathBuf {
-        self.root().join("app.db")
+        assert_eq!(self.db_kind(), Db::Sqlite, "only SQLite has a file");
+        self.root().join(database::SQLITE_FILE)
     }
 
     pub fn url(&self) -> String {
-        format!("sqlite:{}", self.db().display())
+        self.database.url()
     }
 
     /// Writes a file under the project folder, creating folders as needed.
@@ -145,8 +167,17 @@ impl Project {
         self
     }
 
-    /// Five migrations of a small shop: tables with a foreign key, an index, a view, a trigger.
+    /// Five migrations of a small shop: tables with a foreign key, an index,
+    /// a view, a trigger; in the SQL of the project's database.
     pub fn shop(&self) -> &Project {
+        match self.db_kind() {
+            Db::Sqlite => self.sqlite_shop(),
+            Db::Postgres => self.postgres_shop(),
+            Db::MySql => self.mysql_shop(),
+        }
+    }
+
+    fn sqlite_shop(&self) -> &Project {
         self.migration(
             "20260112093000_create_customers",
             "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);",
@@ -170,6 +201,62 @@ impl Project {
         .migration(
             "20260112093400_track_updates",
             "ALTER TABLE orders ADD COLUMN updated_at TEXT;\nCREATE TRIGGER orders_touch AFTER UPDATE OF status ON orders\nBEGIN\n  UPDATE orders SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;\nEND;",
+            "DROP TRIGGER orders_touch;\nALTER TABLE orders DROP COLUMN updated_at;",
+        )
+    }
+
+    fn postgres_shop(&self) -> &Project {
+        self.migration(
+            "20260112093000_create_customers",
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);",
+            "DROP TABLE customers;",
+        )
+        .migration(
+            "20260112093100_create_orders",
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id), status TEXT NOT NULL DEFAULT 'new');",
+            "DROP TABLE orders;",
+        )
+        .migration(
+            "20260112093200_index_orders",
+            "CREATE INDEX orders_customer ON orders (customer_id);",
+            "DROP INDEX orders_customer;",
+        )
+        .migration(
+            "20260112093300_order_counts_view",
+            "CREATE VIEW order_counts AS SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id;",
+            "DROP VIEW order_counts;",
+        )
+        .migration(
+            "20260112093400_track_updates",
+            "ALTER TABLE orders ADD COLUMN updated_at TIMESTAMPTZ;\nCREATE FUNCTION orders_touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n$$;\nCREATE TRIGGER orders_touch BEFORE UPDATE OF status ON orders\n  FOR EACH ROW EXECUTE FUNCTION orders_touch();",
+            "DROP TRIGGER orders_touch ON orders;\nDROP FUNCTION orders_touch();\nALTER TABLE orders DROP COLUMN updated_at;",
+        )
+    }
+
+    fn mysql_shop(&self) -> &Project {
+        self.migration(
+            "20260112093000_create_customers",
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE);",
+            "DROP TABLE customers;",
+        )
+        .migration(
+            "20260112093100_create_orders",
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id), status VARCHAR(32) NOT NULL DEFAULT 'new');",
+            "DROP TABLE orders;",
+        )
+        .migration(
+            "20260112093200_index_orders",
+            "CREATE INDEX orders_customer ON orders (status, customer_id);",
+            "DROP INDEX orders_customer ON orders;",
+        )
+        .migration(
+            "20260112093300_order_counts_view",
+            "CREATE VIEW order_counts AS SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id;",
+            "DROP VIEW order_counts;",
+        )
+        .migration(
+            "20260112093400_track_updates",
+            "ALTER TABLE orders ADD COLUMN updated_at DATETIME;\nCREATE TRIGGER orders_touch BEFORE UPDATE ON orders\nFOR EACH ROW SET NEW.updated_at = CURRENT_TIMESTAMP;",
             "DROP TRIGGER orders_touch;\nALTER TABLE orders DROP COLUMN updated_at;",
         )
     }
@@ -223,40 +310,43 @@ impl Project {
             .collect()
     }
 
-    /// The database file's bytes (empty when it does not exist).
+    /// The database file's bytes (empty when it does not exist; SQLite only).
     pub fn db_bytes(&self) -> Vec<u8> {
         fs::read(self.db()).unwrap_or_default()
     }
 
-    /// Runs a query on the database and returns the first column as text.
-    pub fn query(&self, sql: &str) -> Vec<String> {
-        let url = self.url();
-        let sql = sql.to_owned();
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async move {
-                let mut conn = SqliteConnection::connect(&url).await.unwrap();
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .fetch_all(&mut conn)
-                    .await
-                    .unwrap();
-                rows.iter()
-                    .map(|row| {
-                        row.try_get::<String, _>(0)
-                            .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))
-                            .unwrap_or_else(|_| "NULL".to_owned())
-                    })
-                    .collect()
-            })
+    /// Everything a command could change, as text to compare before and
+    /// after: the user schema, the tracking rows and the number of log rows
+    /// (on SQLite, the file's bytes say it all).
+    pub fn fingerprint(&self) -> Vec<String> {
+        if self.db_kind() == Db::Sqlite {
+            return vec![format!("{:?}", self.db_bytes())];
+        }
+        let mut lines = self.schema();
+        if self.database.has_table("_rollback_migrations") {
+            lines.extend(self.query(
+                "SELECT CONCAT(version, ' ', up_checksum, ' ', down_checksum, ' ', dirty) FROM _rollback_migrations ORDER BY version",
+            ));
+            lines.extend(self.query("SELECT CONCAT('log rows ', COUNT(*)) FROM _rollback_log"));
+        }
+        lines
     }
 
-    /// User tables, views, indexes and triggers, without the tool's own.
+    /// Runs a query on the database and returns the first column as text
+    /// (integers as digits, NULL as `NULL`).
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        self.database.query(sql)
+    }
+
+    /// Whether the database has this table.
+    pub fn has_table(&self, table: &str) -> bool {
+        self.database.has_table(table)
+    }
+
+    /// User tables, views, indexes, triggers and functions as `kind name`,
+    /// sorted, without the tool's own tables and without the indexes behind
+    /// primary keys and unique constraints.
     pub fn schema(&self) -> Vec<String> {
-        self.query(
-            "SELECT type || ' ' || name FROM sqlite_master
-             WHERE name NOT LIKE '_rollback_%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
-        )
+        self.database.schema()
     }
 }

@@ -1,8 +1,13 @@
 //! One small trait over the databases: the engine in `session.rs` speaks only
 //! to it, and each backend is one file.
 
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+mod tracking;
 
 use std::time::Duration;
 
@@ -10,8 +15,8 @@ use async_trait::async_trait;
 use rollback_core::sql::Dialect;
 
 use crate::error::{Error, Result};
-use crate::records::{AppliedMigration, LogEntry};
 use crate::url::DatabaseUrl;
+pub(crate) use tracking::TrackingTables;
 
 /// How to open a connection.
 #[derive(Debug, Clone)]
@@ -53,31 +58,37 @@ pub(crate) trait Driver: Send {
     async fn unlock(&mut self) -> Result<()>;
 
     /// Opens the unit of one migration: a transaction, or for a
-    /// no-transaction script, whatever lets it run outside one.
-    async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error>;
+    /// no-transaction script, whatever lets it run outside one (by default,
+    /// nothing: the connection is in autocommit between steps).
+    async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if no_transaction {
+            Ok(())
+        } else {
+            self.execute("BEGIN").await
+        }
+    }
 
-    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error>;
+    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if no_transaction {
+            Ok(())
+        } else {
+            self.execute("COMMIT").await
+        }
+    }
 
-    async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error>;
+    async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if no_transaction {
+            Ok(())
+        } else {
+            self.execute("ROLLBACK").await
+        }
+    }
 
     /// Runs one statement of a migration script.
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error>;
 
-    async fn tracking_exists(&mut self) -> Result<bool, sqlx::Error>;
-
-    async fn create_tracking(&mut self) -> Result<(), sqlx::Error>;
-
-    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error>;
-
-    /// Inserts or replaces the row of `row.version`.
-    async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error>;
-
-    async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error>;
-
-    async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error>;
-
-    /// The newest `limit` log rows, oldest first.
-    async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error>;
+    /// The tracking tables, on the same connection.
+    fn tracking(&mut self) -> &mut dyn TrackingTables;
 
     async fn close(self: Box<Self>);
 }
@@ -90,11 +101,26 @@ pub(crate) async fn connect(
     match url.dialect() {
         #[cfg(feature = "sqlite")]
         Dialect::Sqlite => Ok(Box::new(sqlite::SqliteDriver::connect(url, options).await?)),
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => Ok(Box::new(
+            postgres::PostgresDriver::connect(url, options).await?,
+        )),
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => Ok(Box::new(mysql::MySqlDriver::connect(url, options).await?)),
+        #[allow(
+            unreachable_patterns,
+            reason = "reachable when a database feature is off"
+        )]
         dialect => Err(Error::InvalidUrl {
             url: url.masked(),
             reason: format!(
-                "{} is not supported yet: this version migrates SQLite databases only",
-                dialect.as_str()
+                "this build of rollback-runtime has no {} support: enable its `{}` feature",
+                dialect.as_str(),
+                match dialect {
+                    Dialect::Sqlite => "sqlite",
+                    Dialect::Postgres => "postgres",
+                    Dialect::MySql => "mysql",
+                }
             ),
         }),
     }

@@ -15,18 +15,56 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{AssertSqlSafe, Connection, Row};
+use sqlx::{AssertSqlSafe, Connection, Sqlite};
 
+use super::tracking::{
+    INSERT_LOG_QUESTION_MARKS, SELECT_APPLIED, Tracked, TrackingSql, TrackingTables,
+};
 use super::{ConnectOptions, Driver, init_sql_error};
 use crate::error::{Error, Result};
-use crate::records::{AppliedMigration, LogEntry, Operation, Outcome};
 use crate::url::DatabaseUrl;
+
+static TRACKING: TrackingSql = TrackingSql {
+    create: "CREATE TABLE IF NOT EXISTS _rollback_migrations (
+            version TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            checksum_algorithm TEXT NOT NULL,
+            up_checksum TEXT NOT NULL,
+            down_checksum TEXT NOT NULL,
+            down_sql TEXT NOT NULL,
+            applied_at TEXT NOT NULL,
+            execution_ms INTEGER NOT NULL,
+            dirty INTEGER NOT NULL DEFAULT 0,
+            tool_version TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS _rollback_log (
+            id INTEGER PRIMARY KEY,
+            operation TEXT NOT NULL,
+            version TEXT NOT NULL,
+            name TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            error TEXT,
+            rows_backed_up INTEGER NOT NULL DEFAULT 0,
+            actor TEXT NOT NULL
+        );",
+    exists: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_rollback_migrations'",
+    select_applied: SELECT_APPLIED,
+    upsert_applied: "INSERT OR REPLACE INTO _rollback_migrations
+            (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
+             applied_at, execution_ms, dirty, tool_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
+    insert_log: INSERT_LOG_QUESTION_MARKS,
+    select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
+};
 
 /// SQLite's `SQLITE_BUSY`: the lock wait ran out.
 const SQLITE_BUSY: &str = "5";
 
 pub(crate) struct SqliteDriver {
-    conn: SqliteConnection,
+    conn: Tracked<Sqlite>,
     lock_timeout: std::time::Duration,
     /// Whether the run's `BEGIN IMMEDIATE` is open (it is closed around a
     /// no-transaction script).
@@ -90,14 +128,17 @@ impl SqliteDriver {
                 .map_err(init_sql_error(url))?;
         }
         Ok(SqliteDriver {
-            conn,
+            conn: Tracked::new(conn, &TRACKING),
             lock_timeout: options.lock_timeout,
             in_transaction: false,
         })
     }
 
     async fn run(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(sql).execute(&mut self.conn).await.map(drop)
+        sqlx::raw_sql(sql)
+            .execute(&mut self.conn.conn)
+            .await
+            .map(drop)
     }
 
     async fn begin_immediate(&mut self) -> Result<(), sqlx::Error> {
@@ -194,160 +235,16 @@ impl Driver for SqliteDriver {
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
         sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
-            .execute(&mut self.conn)
+            .execute(&mut self.conn.conn)
             .await
             .map(drop)
     }
 
-    async fn tracking_exists(&mut self) -> Result<bool, sqlx::Error> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_rollback_migrations'",
-        )
-        .fetch_one(&mut self.conn)
-        .await?;
-        Ok(count > 0)
-    }
-
-    async fn create_tracking(&mut self) -> Result<(), sqlx::Error> {
-        self.run(
-            "CREATE TABLE IF NOT EXISTS _rollback_migrations (
-                version TEXT PRIMARY KEY NOT NULL,
-                name TEXT NOT NULL,
-                checksum_algorithm TEXT NOT NULL,
-                up_checksum TEXT NOT NULL,
-                down_checksum TEXT NOT NULL,
-                down_sql TEXT NOT NULL,
-                applied_at TEXT NOT NULL,
-                execution_ms INTEGER NOT NULL,
-                dirty INTEGER NOT NULL DEFAULT 0,
-                tool_version TEXT NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS _rollback_log (
-                id INTEGER PRIMARY KEY,
-                operation TEXT NOT NULL,
-                version TEXT NOT NULL,
-                name TEXT NOT NULL,
-                started_at TEXT NOT NULL,
-                finished_at TEXT NOT NULL,
-                outcome TEXT NOT NULL,
-                error TEXT,
-                rows_backed_up INTEGER NOT NULL DEFAULT 0,
-                actor TEXT NOT NULL
-            );",
-        )
-        .await
-    }
-
-    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
-                    applied_at, execution_ms, dirty, tool_version
-             FROM _rollback_migrations",
-        )
-        .fetch_all(&mut self.conn)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AppliedMigration {
-                    version: row.try_get("version")?,
-                    name: row.try_get("name")?,
-                    checksum_algorithm: row.try_get("checksum_algorithm")?,
-                    up_checksum: row.try_get("up_checksum")?,
-                    down_checksum: row.try_get("down_checksum")?,
-                    down_sql: row.try_get("down_sql")?,
-                    applied_at: row.try_get("applied_at")?,
-                    execution_ms: row.try_get("execution_ms")?,
-                    dirty: row.try_get("dirty")?,
-                    tool_version: row.try_get("tool_version")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT OR REPLACE INTO _rollback_migrations
-                (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
-                 applied_at, execution_ms, dirty, tool_version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&row.version)
-        .bind(&row.name)
-        .bind(&row.checksum_algorithm)
-        .bind(&row.up_checksum)
-        .bind(&row.down_checksum)
-        .bind(&row.down_sql)
-        .bind(row.applied_at)
-        .bind(row.execution_ms)
-        .bind(row.dirty)
-        .bind(&row.tool_version)
-        .execute(&mut self.conn)
-        .await
-        .map(drop)
-    }
-
-    async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM _rollback_migrations WHERE version = ?")
-            .bind(version)
-            .execute(&mut self.conn)
-            .await
-            .map(drop)
-    }
-
-    async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO _rollback_log
-                (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(entry.operation.as_str())
-        .bind(&entry.version)
-        .bind(&entry.name)
-        .bind(entry.started_at)
-        .bind(entry.finished_at)
-        .bind(entry.outcome.as_str())
-        .bind(&entry.error)
-        .bind(entry.rows_backed_up)
-        .bind(&entry.actor)
-        .execute(&mut self.conn)
-        .await
-        .map(drop)
-    }
-
-    async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT id, operation, version, name, started_at, finished_at, outcome, error,
-                    rows_backed_up, actor
-             FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) ORDER BY id",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&mut self.conn)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let operation: String = row.try_get("operation")?;
-                let outcome: String = row.try_get("outcome")?;
-                Ok(LogEntry {
-                    id: row.try_get("id")?,
-                    operation: Operation::parse(&operation).unwrap_or(Operation::Repair),
-                    version: row.try_get("version")?,
-                    name: row.try_get("name")?,
-                    started_at: row.try_get("started_at")?,
-                    finished_at: row.try_get("finished_at")?,
-                    outcome: if outcome == Outcome::Success.as_str() {
-                        Outcome::Success
-                    } else {
-                        Outcome::Failure
-                    },
-                    error: row.try_get("error")?,
-                    rows_backed_up: row.try_get("rows_backed_up")?,
-                    actor: row.try_get("actor")?,
-                })
-            })
-            .collect()
+    fn tracking(&mut self) -> &mut dyn TrackingTables {
+        &mut self.conn
     }
 
     async fn close(self: Box<Self>) {
-        let _ = self.conn.close().await;
+        let _ = self.conn.conn.close().await;
     }
 }

@@ -1,0 +1,202 @@
+//! The tracking tables, read and written the same way on every database: each
+//! backend brings only its SQL text (types, placeholders, upsert spelling),
+//! and the rows are bound and decoded here once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+
+use crate::records::{AppliedMigration, LogEntry, Operation, Outcome};
+
+/// One backend's spelling of the tracking statements.
+///
+/// Parameters are bound in the order of the column lists below; `select_*`
+/// statements must return the columns under these names.
+pub(crate) struct TrackingSql {
+    /// Creates `_rollback_migrations` and `_rollback_log` if they do not exist.
+    pub create: &'static str,
+    /// One row, one integer column: how many tracking tables named
+    /// `_rollback_migrations` the database has.
+    pub exists: &'static str,
+    /// Every row of `_rollback_migrations`.
+    pub select_applied: &'static str,
+    /// Inserts or replaces a row: version, name, checksum_algorithm,
+    /// up_checksum, down_checksum, down_sql, applied_at, execution_ms, dirty,
+    /// tool_version.
+    pub upsert_applied: &'static str,
+    /// Deletes the row of one version.
+    pub delete_applied: &'static str,
+    /// Inserts a log row: operation, version, name, started_at, finished_at,
+    /// outcome, error, rows_backed_up, actor.
+    pub insert_log: &'static str,
+    /// The newest N log rows (N bound as an integer), oldest first.
+    pub select_log: &'static str,
+}
+
+/// The tracking tables of a migration connection: what the engine reads and
+/// writes besides the migrations themselves.
+#[async_trait]
+pub(crate) trait TrackingTables: Send {
+    /// Whether `_rollback_migrations` exists (nothing is created to find out).
+    async fn exists(&mut self) -> Result<bool, sqlx::Error>;
+
+    async fn create(&mut self) -> Result<(), sqlx::Error>;
+
+    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error>;
+
+    /// Inserts or replaces the row of `row.version`.
+    async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error>;
+
+    async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error>;
+
+    async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error>;
+
+    /// The newest `limit` log rows, oldest first.
+    async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error>;
+}
+
+/// A connection with its backend's tracking SQL: the one implementation of
+/// [`TrackingTables`] for every database.
+pub(crate) struct Tracked<DB: Database> {
+    /// The connection, which the backend uses for everything else.
+    pub conn: DB::Connection,
+    sql: &'static TrackingSql,
+}
+
+impl<DB: Database> Tracked<DB> {
+    pub(crate) fn new(conn: DB::Connection, sql: &'static TrackingSql) -> Tracked<DB> {
+        Tracked { conn, sql }
+    }
+}
+
+#[async_trait]
+impl<DB> TrackingTables for Tracked<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'a> &'a str: ColumnIndex<DB::Row> + Encode<'a, DB> + Type<DB>,
+    for<'a> Option<&'a str>: Encode<'a, DB>,
+    usize: ColumnIndex<DB::Row>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB> + Encode<'r, DB> + Type<DB>,
+    for<'r> bool: Decode<'r, DB> + Encode<'r, DB> + Type<DB>,
+    for<'r> DateTime<Utc>: Decode<'r, DB> + Encode<'r, DB> + Type<DB>,
+{
+    async fn create(&mut self) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(self.sql.create)
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn exists(&mut self) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query(self.sql.exists)
+            .fetch_one(&mut self.conn)
+            .await?;
+        Ok(row.try_get::<i64, _>(0usize)? > 0)
+    }
+
+    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error> {
+        let rows = sqlx::query(self.sql.select_applied)
+            .fetch_all(&mut self.conn)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AppliedMigration {
+                    version: row.try_get("version")?,
+                    name: row.try_get("name")?,
+                    checksum_algorithm: row.try_get("checksum_algorithm")?,
+                    up_checksum: row.try_get("up_checksum")?,
+                    down_checksum: row.try_get("down_checksum")?,
+                    down_sql: row.try_get("down_sql")?,
+                    applied_at: row.try_get("applied_at")?,
+                    execution_ms: row.try_get("execution_ms")?,
+                    dirty: row.try_get("dirty")?,
+                    tool_version: row.try_get("tool_version")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
+        sqlx::query(self.sql.upsert_applied)
+            .bind(row.version.as_str())
+            .bind(row.name.as_str())
+            .bind(row.checksum_algorithm.as_str())
+            .bind(row.up_checksum.as_str())
+            .bind(row.down_checksum.as_str())
+            .bind(row.down_sql.as_str())
+            .bind(row.applied_at)
+            .bind(row.execution_ms)
+            .bind(row.dirty)
+            .bind(row.tool_version.as_str())
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(self.sql.delete_applied)
+            .bind(version)
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
+        sqlx::query(self.sql.insert_log)
+            .bind(entry.operation.as_str())
+            .bind(entry.version.as_str())
+            .bind(entry.name.as_str())
+            .bind(entry.started_at)
+            .bind(entry.finished_at)
+            .bind(entry.outcome.as_str())
+            .bind(entry.error.as_deref())
+            .bind(entry.rows_backed_up)
+            .bind(entry.actor.as_str())
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
+        let rows = sqlx::query(self.sql.select_log)
+            .bind(i64::from(limit))
+            .fetch_all(&mut self.conn)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let operation: String = row.try_get("operation")?;
+                let outcome: String = row.try_get("outcome")?;
+                Ok(LogEntry {
+                    id: row.try_get("id")?,
+                    operation: Operation::parse(&operation).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown operation `{operation}`").into())
+                    })?,
+                    version: row.try_get("version")?,
+                    name: row.try_get("name")?,
+                    started_at: row.try_get("started_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    outcome: if outcome == Outcome::Success.as_str() {
+                        Outcome::Success
+                    } else {
+                        Outcome::Failure
+                    },
+                    error: row.try_get("error")?,
+                    rows_backed_up: row.try_get("rows_backed_up")?,
+                    actor: row.try_get("actor")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// `select_applied` where the column names need no quoting.
+pub(crate) const SELECT_APPLIED: &str = "SELECT version, name, checksum_algorithm, up_checksum, \
+     down_checksum, down_sql, applied_at, execution_ms, dirty, tool_version FROM _rollback_migrations";
+
+/// `insert_log` with `?` placeholders (SQLite, MySQL).
+pub(crate) const INSERT_LOG_QUESTION_MARKS: &str = "INSERT INTO _rollback_log \
+     (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
