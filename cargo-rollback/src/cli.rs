@@ -63,6 +63,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds, default_value = "60")]
     pub lock_timeout: Duration,
 
+    /// Answer yes to every confirmation: a rollback without a terminal to
+    /// confirm at needs it
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
     /// When to use colors (NO_COLOR and CARGO_TERM_COLOR are respected)
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorWhen>,

@@ -22,6 +22,11 @@ pub const REFUSED: u8 = 3;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A refusal decided by the CLI itself (a rollback not confirmed).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RefusedError(pub String);
+
 /// The exit code for an error: the first error in its chain that knows its kind.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
@@ -34,6 +39,9 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
         }
         if cause.is::<UsageError>() {
             return USAGE;
+        }
+        if cause.is::<RefusedError>() {
+            return REFUSED;
         }
     }
     FAILED

@@ -28,7 +28,9 @@ pub use migrator::{Migrator, Runner, Target};
 pub use records::{
     AppliedMigration, LOG_TABLE, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, TOOL_VERSION,
 };
-pub use session::{ApplyOptions, Progress, RepairMode, RevertOptions, Session, Step};
+pub use session::{
+    ApplyOptions, PlannedRevert, Progress, RepairMode, RevertOptions, Session, Step,
+};
 pub use state::{DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, statuses};
 pub use url::{DatabaseUrl, mask_password};
 

@@ -61,6 +61,20 @@ pub struct Step {
     pub execution_ms: i64,
 }
 
+/// A migration that a rollback would revert, with the down that would run:
+/// what a person confirms before a rollback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedRevert {
+    /// The version.
+    pub version: String,
+    /// The name.
+    pub name: String,
+    /// Where the down comes from: its file, or the copy stored at apply time.
+    pub source: String,
+    /// The down's statements, in the order they run.
+    pub statements: Vec<String>,
+}
+
 /// A callback told about each step as it finishes; the library never prints.
 pub type Progress<'a> = &'a mut (dyn FnMut(&Step) + Send);
 
@@ -209,6 +223,38 @@ impl Session {
         self.driver.lock().await?;
         let result = self.revert_locked(set, options, progress).await;
         self.release(result).await
+    }
+
+    /// What [`Session::revert`] would run with these options, read without
+    /// the lock and changing nothing: the migrations up to the first
+    /// irreversible one (where the rollback will stop), each with its down.
+    /// Refuses as `revert` would for a dirty database or conflicting downs.
+    pub async fn plan_revert(
+        &mut self,
+        set: &MigrationSet,
+        options: &RevertOptions,
+    ) -> Result<Vec<PlannedRevert>> {
+        let applied = self.applied().await?;
+        refuse_dirty(&applied)?;
+        let mut plan = Vec::new();
+        for row in state::select_reverts(set, &applied, &options.selection)? {
+            let down = match resolve_down(set, row, options.down_choice) {
+                Err(Error::Refused(Refusal::Irreversible { .. })) => break,
+                down => down?,
+            };
+            plan.push(PlannedRevert {
+                version: row.version.clone(),
+                name: row.name.clone(),
+                source: down.path.clone().unwrap_or_else(|| {
+                    format!("the down stored in {}", crate::records::MIGRATIONS_TABLE)
+                }),
+                statements: rollback_core::sql::split(&down.sql, self.dialect())
+                    .into_iter()
+                    .map(|statement| statement.sql.to_owned())
+                    .collect(),
+            });
+        }
+        Ok(plan)
     }
 
     /// Settles a dirty or modified migration after a human has looked at the

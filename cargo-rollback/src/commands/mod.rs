@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
 mod check;
+mod confirm;
 mod init;
 mod log;
 mod new;

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use rollback_runtime::{DownChoice, RevertOptions, Selection};
 
+use super::confirm::confirm;
 use super::{announce_step, connect, finish_steps, load_migrations, migrations, parse_version};
 use crate::cli::{GlobalArgs, RevertArgs};
 use crate::failure::SUCCESS;
@@ -25,6 +26,16 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
         selection,
         down_choice,
     };
+    if !global.yes {
+        let confirmed = match session.plan_revert(&set, &options).await {
+            Ok(plan) => confirm(&plan, session.url()),
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = confirmed {
+            session.close().await;
+            return Err(error);
+        }
+    }
     let mut done = Vec::new();
     let result = session
         .revert(&set, &options, &mut announce_step(output, &mut done))
