@@ -1,13 +1,13 @@
 //! One small trait over the databases: the engine in `session.rs` speaks only
 //! to it, and each backend is one file.
 
+mod connection;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
-mod tracking;
 
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use rollback_core::sql::Dialect;
 
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
-pub(crate) use tracking::TrackingTables;
+pub(crate) use connection::TrackingTables;
 
 /// How to open a connection.
 #[derive(Debug, Clone)]
@@ -126,10 +126,16 @@ pub(crate) async fn connect(
     }
 }
 
-/// Runs the configured `init-sql` (several statements allowed) on a new connection.
-pub(crate) fn init_sql_error(url: &DatabaseUrl) -> impl FnOnce(sqlx::Error) -> Error + '_ {
-    move |source| Error::InitSql {
-        url: url.masked(),
-        source,
+/// The error of a lock wait: a timeout when the database's error `code` is
+/// the one it gives for that, else a database failure.
+pub(crate) fn lock_error(error: sqlx::Error, timeout_code: &str, waited: Duration) -> Error {
+    let timed_out = error
+        .as_database_error()
+        .and_then(|database| database.code())
+        .is_some_and(|code| code == timeout_code);
+    if timed_out {
+        Error::LockTimeout { waited }
+    } else {
+        Error::database("taking the migration lock")(error)
     }
 }

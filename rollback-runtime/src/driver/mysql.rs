@@ -14,18 +14,18 @@
 //! `innodb_lock_wait_timeout` (row locks), so that a migration stuck behind an
 //! application's long transaction gives up instead of stalling it.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::{AssertSqlSafe, Connection, MySql};
+use sqlx::mysql::MySqlConnectOptions;
+use sqlx::{AssertSqlSafe, MySql};
 
-use super::tracking::{
-    INSERT_LOG_QUESTION_MARKS, SELECT_APPLIED, Tracked, TrackingSql, TrackingTables,
+use super::connection::{
+    INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql, TrackingTables,
+    connect_options,
 };
-use super::{ConnectOptions, Driver, init_sql_error};
+use super::{ConnectOptions, Driver};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
@@ -70,7 +70,7 @@ static TRACKING: TrackingSql = TrackingSql {
 };
 
 pub(crate) struct MySqlDriver {
-    conn: Tracked<MySql>,
+    conn: MigrationConnection<MySql>,
     lock_timeout: Duration,
     locked: bool,
 }
@@ -80,12 +80,7 @@ impl MySqlDriver {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<MySqlDriver> {
-        let connect_options =
-            MySqlConnectOptions::from_str(url.expose()).map_err(|error| Error::InvalidUrl {
-                url: url.masked(),
-                reason: error.to_string(),
-            })?;
-        MySqlDriver::open(connect_options, url, options).await
+        MySqlDriver::open(connect_options(url)?, url, options).await
     }
 
     /// Opens a dedicated connection with an application's pool options.
@@ -100,29 +95,15 @@ impl MySqlDriver {
                 reason: "no database name (expected mysql://user@host/database)".to_owned(),
             });
         }
-        let connect_error = |source| Error::Connect {
-            url: url.masked(),
-            source,
-        };
-        let mut conn = MySqlConnection::connect_with(&connect_options)
-            .await
-            .map_err(connect_error)?;
-        // Whole seconds, at least one: the server's minimum.
+        // Whole seconds, at least one: the server's unit and minimum.
         let seconds = options.lock_timeout.as_secs_f64().ceil().max(1.0);
-        sqlx::raw_sql(AssertSqlSafe(format!(
+        let settings = format!(
             "SET SESSION lock_wait_timeout = {seconds}, SESSION innodb_lock_wait_timeout = {seconds}"
-        )))
-        .execute(&mut conn)
-        .await
-        .map_err(connect_error)?;
-        if let Some(init_sql) = &options.init_sql {
-            sqlx::raw_sql(AssertSqlSafe(init_sql.clone()))
-                .execute(&mut conn)
-                .await
-                .map_err(init_sql_error(url))?;
-        }
+        );
+        let conn =
+            MigrationConnection::open(&connect_options, &settings, url, options, &TRACKING).await?;
         Ok(MySqlDriver {
-            conn: Tracked::new(conn, &TRACKING),
+            conn,
             lock_timeout: options.lock_timeout,
             locked: false,
         })
@@ -145,10 +126,7 @@ impl Driver for MySqlDriver {
                 .bind(self.lock_timeout.as_secs_f64())
                 .fetch_one(&mut self.conn.conn)
                 .await
-                .map_err(|source| Error::Database {
-                    action: "taking the migration lock",
-                    source,
-                })?;
+                .map_err(Error::database("taking the migration lock"))?;
         if obtained != Some(1) {
             return Err(Error::LockTimeout {
                 waited: self.lock_timeout,
@@ -167,17 +145,11 @@ impl Driver for MySqlDriver {
             .execute(&mut self.conn.conn)
             .await
             .map(drop)
-            .map_err(|source| Error::Database {
-                action: "releasing the migration lock",
-                source,
-            })
+            .map_err(Error::database("releasing the migration lock"))
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
-            .execute(&mut self.conn.conn)
-            .await
-            .map(drop)
+        self.conn.execute(statement).await
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
@@ -185,6 +157,6 @@ impl Driver for MySqlDriver {
     }
 
     async fn close(self: Box<Self>) {
-        let _ = self.conn.conn.close().await;
+        self.conn.close().await;
     }
 }

@@ -9,16 +9,17 @@
 //! No-transaction scripts (`CREATE INDEX CONCURRENTLY`) run with the
 //! connection in autocommit, their tracking row marked dirty around them.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
-use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{AssertSqlSafe, Connection, Postgres};
+use sqlx::Postgres;
+use sqlx::postgres::PgConnectOptions;
 
-use super::tracking::{SELECT_APPLIED, Tracked, TrackingSql, TrackingTables};
-use super::{ConnectOptions, Driver, init_sql_error};
+use super::connection::{
+    MigrationConnection, SELECT_APPLIED, TrackingSql, TrackingTables, connect_options,
+};
+use super::{ConnectOptions, Driver, lock_error};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
@@ -81,7 +82,7 @@ static TRACKING: TrackingSql = TrackingSql {
 };
 
 pub(crate) struct PostgresDriver {
-    conn: Tracked<Postgres>,
+    conn: MigrationConnection<Postgres>,
     lock_timeout: Duration,
     locked: bool,
 }
@@ -91,12 +92,7 @@ impl PostgresDriver {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<PostgresDriver> {
-        let connect_options =
-            PgConnectOptions::from_str(url.expose()).map_err(|error| Error::InvalidUrl {
-                url: url.masked(),
-                reason: error.to_string(),
-            })?;
-        PostgresDriver::open(connect_options, url, options).await
+        PostgresDriver::open(connect_options(url)?, url, options).await
     }
 
     /// Opens a dedicated connection with an application's pool options.
@@ -105,29 +101,13 @@ impl PostgresDriver {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<PostgresDriver> {
-        let mut conn = PgConnection::connect_with(&connect_options)
-            .await
-            .map_err(|source| Error::Connect {
-                url: url.masked(),
-                source,
-            })?;
         // At least one millisecond: PostgreSQL reads 0 as "wait for ever".
         let millis = options.lock_timeout.as_millis().max(1);
-        sqlx::raw_sql(AssertSqlSafe(format!("SET lock_timeout = {millis}")))
-            .execute(&mut conn)
-            .await
-            .map_err(|source| Error::Connect {
-                url: url.masked(),
-                source,
-            })?;
-        if let Some(init_sql) = &options.init_sql {
-            sqlx::raw_sql(AssertSqlSafe(init_sql.clone()))
-                .execute(&mut conn)
-                .await
-                .map_err(init_sql_error(url))?;
-        }
+        let settings = format!("SET lock_timeout = {millis}");
+        let conn =
+            MigrationConnection::open(&connect_options, &settings, url, options, &TRACKING).await?;
         Ok(PostgresDriver {
-            conn: Tracked::new(conn, &TRACKING),
+            conn,
             lock_timeout: options.lock_timeout,
             locked: false,
         })
@@ -149,22 +129,7 @@ impl Driver for PostgresDriver {
             .bind(LOCK_KEY)
             .execute(&mut self.conn.conn)
             .await
-            .map_err(|error| {
-                let timed_out = error
-                    .as_database_error()
-                    .and_then(|db| db.code())
-                    .is_some_and(|code| code == LOCK_NOT_AVAILABLE);
-                if timed_out {
-                    Error::LockTimeout {
-                        waited: self.lock_timeout,
-                    }
-                } else {
-                    Error::Database {
-                        action: "taking the migration lock",
-                        source: error,
-                    }
-                }
-            })?;
+            .map_err(|error| lock_error(error, LOCK_NOT_AVAILABLE, self.lock_timeout))?;
         self.locked = true;
         Ok(())
     }
@@ -179,17 +144,11 @@ impl Driver for PostgresDriver {
             .execute(&mut self.conn.conn)
             .await
             .map(drop)
-            .map_err(|source| Error::Database {
-                action: "releasing the migration lock",
-                source,
-            })
+            .map_err(Error::database("releasing the migration lock"))
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
-            .execute(&mut self.conn.conn)
-            .await
-            .map(drop)
+        self.conn.execute(statement).await
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
@@ -197,6 +156,6 @@ impl Driver for PostgresDriver {
     }
 
     async fn close(self: Box<Self>) {
-        let _ = self.conn.conn.close().await;
+        self.conn.close().await;
     }
 }

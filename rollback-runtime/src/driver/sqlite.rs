@@ -10,17 +10,17 @@
 //! so a crash in between is visible.
 
 use std::path::Path;
-use std::str::FromStr;
 
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{AssertSqlSafe, Connection, Sqlite};
+use sqlx::Sqlite;
+use sqlx::sqlite::SqliteConnectOptions;
 
-use super::tracking::{
-    INSERT_LOG_QUESTION_MARKS, SELECT_APPLIED, Tracked, TrackingSql, TrackingTables,
+use super::connection::{
+    INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql, TrackingTables,
+    connect_options,
 };
-use super::{ConnectOptions, Driver, init_sql_error};
+use super::{ConnectOptions, Driver, lock_error};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
@@ -64,7 +64,7 @@ static TRACKING: TrackingSql = TrackingSql {
 const SQLITE_BUSY: &str = "5";
 
 pub(crate) struct SqliteDriver {
-    conn: Tracked<Sqlite>,
+    conn: MigrationConnection<Sqlite>,
     lock_timeout: std::time::Duration,
     /// Whether the run's `BEGIN IMMEDIATE` is open (it is closed around a
     /// no-transaction script).
@@ -76,11 +76,7 @@ impl SqliteDriver {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<SqliteDriver> {
-        let connect_options =
-            SqliteConnectOptions::from_str(url.expose()).map_err(|error| Error::InvalidUrl {
-                url: url.masked(),
-                reason: error.to_string(),
-            })?;
+        let connect_options: SqliteConnectOptions = connect_options(url)?;
         let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
         let file = connect_options.get_filename().to_owned();
         if !options.create_if_missing && !in_memory && !file.exists() {
@@ -106,50 +102,32 @@ impl SqliteDriver {
         options: &ConnectOptions,
     ) -> Result<SqliteDriver> {
         let connect_options = connect_options.busy_timeout(options.lock_timeout);
-        let mut conn = SqliteConnection::connect_with(&connect_options)
-            .await
-            .map_err(|source| Error::Connect {
-                url: url.masked(),
-                source,
-            })?;
         // Opening is lazy: read the header now, so that a file that is not a
         // database is reported as the bad input it is.
-        sqlx::raw_sql("PRAGMA schema_version")
-            .execute(&mut conn)
-            .await
-            .map_err(|source| Error::Connect {
-                url: url.masked(),
-                source,
-            })?;
-        if let Some(init_sql) = &options.init_sql {
-            sqlx::raw_sql(AssertSqlSafe(init_sql.clone()))
-                .execute(&mut conn)
-                .await
-                .map_err(init_sql_error(url))?;
-        }
+        let conn = MigrationConnection::open(
+            &connect_options,
+            "PRAGMA schema_version",
+            url,
+            options,
+            &TRACKING,
+        )
+        .await?;
         Ok(SqliteDriver {
-            conn: Tracked::new(conn, &TRACKING),
+            conn,
             lock_timeout: options.lock_timeout,
             in_transaction: false,
         })
     }
 
-    async fn run(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(sql)
-            .execute(&mut self.conn.conn)
-            .await
-            .map(drop)
-    }
-
     async fn begin_immediate(&mut self) -> Result<(), sqlx::Error> {
-        self.run("BEGIN IMMEDIATE").await?;
+        self.conn.execute("BEGIN IMMEDIATE").await?;
         self.in_transaction = true;
         Ok(())
     }
 
     async fn commit(&mut self) -> Result<(), sqlx::Error> {
         self.in_transaction = false;
-        self.run("COMMIT").await
+        self.conn.execute("COMMIT").await
     }
 }
 
@@ -176,22 +154,9 @@ impl Driver for SqliteDriver {
     }
 
     async fn lock(&mut self) -> Result<()> {
-        self.begin_immediate().await.map_err(|error| {
-            let busy = error
-                .as_database_error()
-                .and_then(|db| db.code())
-                .is_some_and(|code| code == SQLITE_BUSY);
-            if busy {
-                Error::LockTimeout {
-                    waited: self.lock_timeout,
-                }
-            } else {
-                Error::Database {
-                    action: "taking the migration lock",
-                    source: error,
-                }
-            }
-        })
+        self.begin_immediate()
+            .await
+            .map_err(|error| lock_error(error, SQLITE_BUSY, self.lock_timeout))
     }
 
     async fn unlock(&mut self) -> Result<()> {
@@ -199,7 +164,7 @@ impl Driver for SqliteDriver {
             return Ok(());
         }
         if let Err(source) = self.commit().await {
-            let _ = self.run("ROLLBACK").await;
+            let _ = self.conn.execute("ROLLBACK").await;
             return Err(Error::Database {
                 action: "committing the run",
                 source,
@@ -212,7 +177,7 @@ impl Driver for SqliteDriver {
         if no_transaction {
             self.commit().await
         } else {
-            self.run("SAVEPOINT _rollback_step").await
+            self.conn.execute("SAVEPOINT _rollback_step").await
         }
     }
 
@@ -220,7 +185,7 @@ impl Driver for SqliteDriver {
         if no_transaction {
             self.begin_immediate().await
         } else {
-            self.run("RELEASE _rollback_step").await
+            self.conn.execute("RELEASE _rollback_step").await
         }
     }
 
@@ -228,16 +193,13 @@ impl Driver for SqliteDriver {
         if no_transaction {
             self.begin_immediate().await
         } else {
-            self.run("ROLLBACK TO _rollback_step").await?;
-            self.run("RELEASE _rollback_step").await
+            self.conn.execute("ROLLBACK TO _rollback_step").await?;
+            self.conn.execute("RELEASE _rollback_step").await
         }
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
-            .execute(&mut self.conn.conn)
-            .await
-            .map(drop)
+        self.conn.execute(statement).await
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
@@ -245,6 +207,6 @@ impl Driver for SqliteDriver {
     }
 
     async fn close(self: Box<Self>) {
-        let _ = self.conn.conn.close().await;
+        self.conn.close().await;
     }
 }

@@ -1,12 +1,19 @@
-//! The tracking tables, read and written the same way on every database: each
-//! backend brings only its SQL text (types, placeholders, upsert spelling),
-//! and the rows are bound and decoded here once.
+//! The dedicated connection of a run and its tracking tables, handled the same
+//! way on every database: each backend brings only its SQL text (settings,
+//! column types, placeholders, upsert spelling), and connections are opened
+//! and rows bound and decoded here once.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::{
+    AssertSqlSafe, ColumnIndex, Connection, Database, Decode, Encode, Executor, IntoArguments, Row,
+    Type,
+};
 
+use super::ConnectOptions;
+use crate::error::{Error, Result};
 use crate::records::{AppliedMigration, LogEntry, Operation, Outcome};
+use crate::url::DatabaseUrl;
 
 /// One backend's spelling of the tracking statements.
 ///
@@ -55,22 +62,77 @@ pub(crate) trait TrackingTables: Send {
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error>;
 }
 
-/// A connection with its backend's tracking SQL: the one implementation of
-/// [`TrackingTables`] for every database.
-pub(crate) struct Tracked<DB: Database> {
-    /// The connection, which the backend uses for everything else.
+/// The dedicated connection of a run, with its backend's tracking SQL: what
+/// every backend does the same way (open, prepare, run a statement, close,
+/// and the one implementation of [`TrackingTables`]).
+pub(crate) struct MigrationConnection<DB: Database> {
+    /// The connection, for what the backend does its own way (locks).
     pub conn: DB::Connection,
     sql: &'static TrackingSql,
 }
 
-impl<DB: Database> Tracked<DB> {
-    pub(crate) fn new(conn: DB::Connection, sql: &'static TrackingSql) -> Tracked<DB> {
-        Tracked { conn, sql }
+impl<DB> MigrationConnection<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    /// Connects, runs the backend's `settings` (a failure there is a failure
+    /// to connect: the file is not a database, the server refuses), then the
+    /// user's `init-sql`.
+    pub(crate) async fn open(
+        connect_options: &<DB::Connection as Connection>::Options,
+        settings: &str,
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+        sql: &'static TrackingSql,
+    ) -> Result<MigrationConnection<DB>> {
+        let connect_error = |source| Error::Connect {
+            url: url.masked(),
+            source,
+        };
+        let mut conn = DB::Connection::connect_with(connect_options)
+            .await
+            .map_err(connect_error)?;
+        sqlx::raw_sql(AssertSqlSafe(settings.to_owned()))
+            .execute(&mut conn)
+            .await
+            .map_err(connect_error)?;
+        if let Some(init_sql) = &options.init_sql {
+            sqlx::raw_sql(AssertSqlSafe(init_sql.clone()))
+                .execute(&mut conn)
+                .await
+                .map_err(|source| Error::InitSql {
+                    url: url.masked(),
+                    source,
+                })?;
+        }
+        Ok(MigrationConnection { conn, sql })
+    }
+
+    /// Runs one statement (or a script of several) as text.
+    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    /// Closes the connection; a failure to say goodbye changes nothing.
+    pub(crate) async fn close(self) {
+        let _ = self.conn.close().await;
     }
 }
 
+/// Reads a URL into a driver's connect options, as an input error.
+pub(crate) fn connect_options<O: sqlx::ConnectOptions>(url: &DatabaseUrl) -> Result<O> {
+    O::from_str(url.expose()).map_err(|error| Error::InvalidUrl {
+        url: url.masked(),
+        reason: error.to_string(),
+    })
+}
+
 #[async_trait]
-impl<DB> TrackingTables for Tracked<DB>
+impl<DB> TrackingTables for MigrationConnection<DB>
 where
     DB: Database,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
