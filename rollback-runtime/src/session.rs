@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use rollback_core::sql::Dialect;
+use rollback_core::sql::{Dialect, split};
 use rollback_core::{Migration, MigrationSet, Version};
 use serde::Serialize;
 
@@ -248,7 +248,7 @@ impl Session {
                 source: down.path.clone().unwrap_or_else(|| {
                     format!("the down stored in {}", crate::records::MIGRATIONS_TABLE)
                 }),
-                statements: rollback_core::sql::split(&down.sql, self.dialect())
+                statements: split(&down.sql, self.dialect())
                     .into_iter()
                     .map(|statement| statement.sql.to_owned())
                     .collect(),
@@ -420,15 +420,27 @@ impl Session {
         }
         .await;
         let version = migration.version().as_str();
-        self.finish_step(
-            Operation::Apply,
-            version,
-            migration.name(),
-            no_transaction,
-            started,
-            outcome,
-        )
-        .await?;
+        let finished = self
+            .finish_step(
+                Operation::Apply,
+                version,
+                migration.name(),
+                no_transaction,
+                started,
+                outcome,
+            )
+            .await;
+        if let Err(error) = &finished
+            && mark_dirty
+            && self.left_nothing(error, migration.up().sql(), no_transaction)
+        {
+            self.driver
+                .tracking()
+                .delete_applied(version)
+                .await
+                .map_err(Error::database(writing))?;
+        }
+        finished?;
         Ok(Step {
             operation: Operation::Apply,
             version: version.to_owned(),
@@ -442,7 +454,8 @@ impl Session {
         let started = Utc::now();
         let timer = Instant::now();
         let writing = "updating _rollback_migrations";
-        if no_transaction || !self.driver.transactional_ddl() {
+        let mark_dirty = no_transaction || !self.driver.transactional_ddl();
+        if mark_dirty {
             let mut dirty = row.clone();
             dirty.dirty = true;
             self.driver
@@ -472,21 +485,54 @@ impl Session {
                 .map_err(Error::database(writing))
         }
         .await;
-        self.finish_step(
-            Operation::Revert,
-            &row.version,
-            &row.name,
-            no_transaction,
-            started,
-            outcome,
-        )
-        .await?;
+        let finished = self
+            .finish_step(
+                Operation::Revert,
+                &row.version,
+                &row.name,
+                no_transaction,
+                started,
+                outcome,
+            )
+            .await;
+        if let Err(error) = &finished
+            && mark_dirty
+            && self.left_nothing(error, &down.sql, no_transaction)
+        {
+            self.driver
+                .tracking()
+                .save_applied(row)
+                .await
+                .map_err(Error::database(writing))?;
+        }
+        finished?;
         Ok(Step {
             operation: Operation::Revert,
             version: row.version.clone(),
             name: row.name.clone(),
             execution_ms: elapsed_ms(timer),
         })
+    }
+
+    /// Whether a step that failed with `error` left the database as it was,
+    /// so that its dirty marker can go: the failing statement was the first,
+    /// or it and everything before it were data statements, which the step's
+    /// transaction rolled back. Anything else may have committed (MySQL
+    /// commits before any DDL statement runs, even one that then fails; a
+    /// no-transaction script commits as it goes), and the marker stays.
+    fn left_nothing(&self, error: &Error, script: &str, no_transaction: bool) -> bool {
+        let Error::Statement(failure) = error else {
+            return false;
+        };
+        let statements = split(script, self.dialect());
+        let (ran, failed) =
+            statements.split_at(failure.index.saturating_sub(1).min(statements.len()));
+        ran.is_empty()
+            || (!no_transaction
+                && ran
+                    .iter()
+                    .chain(failed.first())
+                    .all(|statement| statement.is_data_statement()))
     }
 
     /// Commits or rolls back a step, then writes its audit row.

@@ -1,28 +1,33 @@
 //! Bad input: one clear `error:` line naming the file or value, exit code 2,
-//! and the database byte-for-byte as it was.
+//! and the database exactly as it was.
 
-use crate::support::Project;
+use rstest_reuse::apply;
+
+use crate::each_database;
+use crate::support::{Db, Project};
 
 /// A project with two applied migrations, ready to be fed bad input.
-fn applied_project() -> Project {
-    let project = Project::new();
+fn applied_project(db: Db) -> Option<Project> {
+    let project = Project::on(db)?;
     project.tables(&["users", "posts"]);
     project.run(&["up"]).success();
-    project
+    Some(project)
 }
 
 /// Runs `args` and checks exit 2, one error line with `parts`, and an untouched database.
 #[track_caller]
 fn rejects(project: &Project, args: &[&str], parts: &[&str]) {
-    let before = project.db_bytes();
+    let before = project.fingerprint();
     let run = project.run(args);
     run.code(2).one_line_error(parts);
-    assert!(before == project.db_bytes(), "the database file changed");
+    assert_eq!(project.fingerprint(), before, "the database changed");
 }
 
-#[test]
-fn malformed_file_name() {
-    let project = applied_project();
+#[apply(each_database)]
+fn malformed_file_name(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
     project.write(
         "migrations/create_comments.up.sql",
         "CREATE TABLE comments (id INTEGER);",
@@ -31,7 +36,8 @@ fn malformed_file_name() {
         "migrations/create_comments.down.sql",
         "DROP TABLE comments;",
     );
-    for args in [&["up"][..], &["--all"], &["status"], &["check"]] {
+    let before = project.fingerprint();
+    for args in [&["up"][..], &["--all", "--yes"], &["status"], &["check"]] {
         let run = project.run(args);
         run.code(2);
         assert!(
@@ -46,14 +52,14 @@ fn malformed_file_name() {
             run.stderr
         );
     }
-    let before = project.db_bytes();
-    project.run(&["up"]).code(2);
-    assert!(before == project.db_bytes());
+    assert_eq!(project.fingerprint(), before);
 }
 
-#[test]
-fn script_that_is_not_utf8() {
-    let project = applied_project();
+#[apply(each_database)]
+fn script_that_is_not_utf8(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
     project.write(
         "migrations/3_latin1.up.sql",
         b"INSERT INTO users VALUES (1); -- caf\xe9\n".as_slice(),
@@ -62,14 +68,16 @@ fn script_that_is_not_utf8() {
     rejects(&project, &["up"], &["3_latin1.up.sql", "not valid UTF-8"]);
     rejects(
         &project,
-        &["--all"],
+        &["--all", "--yes"],
         &["3_latin1.up.sql", "not valid UTF-8"],
     );
 }
 
-#[test]
-fn missing_down_file() {
-    let project = applied_project();
+#[apply(each_database)]
+fn missing_down_file(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
     project.write(
         "migrations/3_comments.up.sql",
         "CREATE TABLE comments (id INTEGER);",
@@ -84,9 +92,11 @@ fn missing_down_file() {
     );
 }
 
-#[test]
-fn empty_down_file() {
-    let project = applied_project();
+#[apply(each_database)]
+fn empty_down_file(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
     project.migration(
         "3_comments",
         "CREATE TABLE comments (id INTEGER);",
@@ -102,30 +112,29 @@ fn empty_down_file() {
     );
 }
 
-#[test]
-fn missing_folder() {
-    let project = applied_project();
-    let before = project.db_bytes();
-    let mut command = project.bare_command(&["up", "--source", "no/such/folder", "--database-url"]);
-    command.arg(project.url());
-    let output = command.output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        stderr.trim(),
-        "error: migrations folder no/such/folder does not exist"
-    );
-    assert!(before == project.db_bytes());
+#[apply(each_database)]
+fn missing_folder(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
+    let before = project.fingerprint();
+    let url = project.url();
+    project
+        .run_bare(&["up", "--source", "no/such/folder", "--database-url", &url])
+        .code(2)
+        .one_line_error(&["migrations folder no/such/folder does not exist"]);
+    assert_eq!(project.fingerprint(), before);
 }
 
 #[test]
 fn malformed_urls() {
-    let project = applied_project();
+    let project = Project::new();
     for (url, part) in [
         ("app.db", "no scheme"),
         ("oracle://scott:tiger@db/orcl", "unknown scheme `oracle`"),
         ("sqlite:", "no file name"),
         ("postgres:db", "expected scheme://host/database"),
+        ("mysql://scott:tiger@db", "no database name"),
     ] {
         let run = project.run_bare(&["up", "--source", "migrations", "--database-url", url]);
         run.code(2).one_line_error(&["invalid database URL", part]);
@@ -139,21 +148,19 @@ fn malformed_urls() {
 
 #[test]
 fn unreachable_database_masks_the_password() {
-    let project = applied_project();
-    let run = project.run_bare(&[
-        "status",
-        "--source",
-        "migrations",
-        "--database-url",
+    let project = Project::new();
+    for url in [
         "postgres://admin:hunter2@127.0.0.1:1/app",
-    ]);
-    run.code(2);
-    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("hunter2"),
-        "password shown: {}",
-        run.stderr
-    );
+        "mysql://admin:hunter2@127.0.0.1:1/app",
+    ] {
+        let run = project.run_bare(&["status", "--source", "migrations", "--database-url", url]);
+        run.code(2).one_line_error(&["127.0.0.1:1"]);
+        assert!(
+            !run.stderr.contains("hunter2"),
+            "password shown: {}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -166,7 +173,7 @@ fn sqlite_file_that_does_not_exist_is_not_created_except_by_up() {
     );
     rejects(
         &project,
-        &["--all"],
+        &["--all", "--yes"],
         &["app.db does not exist", "cargo rollback up"],
     );
     rejects(&project, &["log"], &["app.db does not exist"]);
@@ -184,35 +191,51 @@ fn sqlite_file_that_does_not_exist_is_not_created_except_by_up() {
     assert!(project.db().exists());
 }
 
-#[test]
-fn unknown_versions() {
-    let project = applied_project();
-    rejects(&project, &["--to", "999"], &["unknown version 999"]);
-    rejects(&project, &["999"], &["unknown version 999"]);
+#[apply(each_database)]
+fn unknown_versions(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
+    rejects(
+        &project,
+        &["--to", "999", "--yes"],
+        &["unknown version 999"],
+    );
+    rejects(&project, &["999", "--yes"], &["unknown version 999"]);
     rejects(&project, &["up", "--to", "999"], &["unknown version 999"]);
     rejects(&project, &["repair", "999"], &["unknown version 999"]);
 }
 
-#[test]
-fn text_that_is_not_a_version() {
-    let project = applied_project();
-    rejects(&project, &["--to", "latest"], &["invalid version `latest`"]);
+#[apply(each_database)]
+fn text_that_is_not_a_version(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
+    rejects(
+        &project,
+        &["--to", "latest", "--yes"],
+        &["invalid version `latest`"],
+    );
     rejects(&project, &["up", "--to", "v2"], &["invalid version `v2`"]);
 }
 
-#[test]
-fn reverting_more_than_is_applied() {
-    let project = applied_project();
-    rejects(&project, &["--last", "3"], &["only 2 applied"]);
+#[apply(each_database)]
+fn reverting_more_than_is_applied(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
+    rejects(&project, &["--last", "3", "--yes"], &["only 2 applied"]);
 }
 
-#[test]
-fn bad_flags_are_usage_errors() {
-    let project = applied_project();
-    let before = project.db_bytes();
+#[apply(each_database)]
+fn bad_flags_are_usage_errors(#[case] db: Db) {
+    let Some(project) = applied_project(db) else {
+        return;
+    };
+    let before = project.fingerprint();
     for args in [
-        &["--last", "0"][..],
-        &["--last", "2", "--all"],
+        &["--last", "0", "--yes"][..],
+        &["--last", "2", "--all", "--yes"],
         &["--frobnicate"],
         &["--lock-timeout", "soon"],
     ] {
@@ -220,12 +243,12 @@ fn bad_flags_are_usage_errors() {
         run.code(2);
         assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
     }
-    assert!(before == project.db_bytes());
+    assert_eq!(project.fingerprint(), before);
 }
 
 #[test]
 fn a_file_that_is_not_a_database() {
-    let project = applied_project();
+    let project = Project::new();
     project.write(
         "notes.txt",
         "these are not the tables you are looking for\n".repeat(50),
@@ -256,7 +279,8 @@ fn up_to_an_unknown_version_creates_no_database() {
 
 #[test]
 fn no_database_url() {
-    let project = applied_project();
+    let project = Project::new();
+    project.tables(&["users"]);
     project
         .run_bare(&["up", "--source", "migrations"])
         .code(2)

@@ -2,7 +2,10 @@
 
 use std::fs;
 
-use crate::support::Project;
+use rstest_reuse::apply;
+
+use crate::each_database;
+use crate::support::{Db, Project};
 
 #[test]
 fn new_writes_a_pair_that_check_refuses_until_the_down_is_written() {
@@ -114,22 +117,31 @@ fn check_reports_every_problem_at_once() {
     assert!(run.stderr.contains("3_c.down.sql: down script is empty"));
 }
 
-#[test]
-fn log_shows_every_operation_with_its_actor() {
-    let project = Project::new();
+#[apply(each_database)]
+fn log_shows_every_operation_with_its_actor(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
     project.migration("1_a", "CREATE TABLE a (id INTEGER);", "DROP TABLE a;");
     project.run(&["up"]).success();
-    project.run(&[]).success();
+    project.rollback(&[]).success();
+    project.run(&["repair", "1"]).code(2);
     let run = project.run(&["log", "--format", "json"]);
     run.success();
     let entries = run.json();
     let entries = entries.as_array().unwrap();
-    assert_eq!(entries.len(), 2);
+    assert_eq!(entries.len(), 2, "{entries:?}");
     assert_eq!(entries[0]["operation"], "apply");
+    assert_eq!(entries[0]["version"], "1");
+    assert_eq!(entries[0]["outcome"], "success");
     assert_eq!(entries[1]["operation"], "revert");
     assert_eq!(entries[1]["outcome"], "success");
-    assert!(entries[0]["actor"].as_str().unwrap().contains('@'));
+    for entry in entries {
+        assert!(entry["actor"].as_str().unwrap().contains('@'), "{entry}");
+        assert!(entry["error"].is_null(), "{entry}");
+    }
     let human = project.run(&["log"]);
+    human.success();
     assert!(
         human.stdout.contains("revert  success  1 a"),
         "{}",

@@ -1,28 +1,40 @@
-//! Many processes at once: the migration lock makes each migration run once.
+//! Many processes at once: the migration lock makes each migration run once,
+//! and a lock held too long ends the wait with a clear message.
 
-use std::process::Child;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
 
-use crate::support::Project;
+use rstest_reuse::apply;
+use sqlx::{AnyConnection, AssertSqlSafe, Connection};
+
+use crate::each_database;
+use crate::support::{Db, Project};
 
 const PROCESSES: usize = 8;
+const MIGRATIONS: usize = 12;
 
+/// Migrations `1_table_1` … `12_table_12`, each creating table `tN` with one row.
 fn many_migrations(project: &Project) {
-    for n in 1..=12 {
+    for n in 1..=MIGRATIONS {
         project.migration(
             &format!("{n}_table_{n}"),
-            &format!("CREATE TABLE t{n} (id INTEGER PRIMARY KEY, note TEXT);\nINSERT INTO t{n} (note) VALUES ('x');"),
+            &format!(
+                "CREATE TABLE t{n} (id INTEGER PRIMARY KEY, note TEXT);\nINSERT INTO t{n} (id, note) VALUES (1, 'x');"
+            ),
             &format!("DROP TABLE t{n};"),
         );
     }
 }
 
+/// Starts `PROCESSES` runs of the binary with `args` at once and returns
+/// each one's exit code and stderr.
 fn run_at_once(project: &Project, args: &[&str]) -> Vec<(i32, String)> {
     let children: Vec<Child> = (0..PROCESSES)
         .map(|_| {
             project
                 .command(args)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
                 .spawn()
                 .expect("spawn cargo-rollback")
         })
@@ -39,103 +51,150 @@ fn run_at_once(project: &Project, args: &[&str]) -> Vec<(i32, String)> {
         .collect()
 }
 
-#[test]
-fn eight_concurrent_ups_apply_each_migration_once() {
-    let project = Project::new();
+/// How many successful `operation` rows the log has for each version that
+/// has any, as `version count` lines.
+fn successes_per_version(project: &Project, operation: &str) -> Vec<String> {
+    let mut lines = project.query(&format!(
+        "SELECT CONCAT(version, ' ', COUNT(*)) FROM _rollback_log
+         WHERE operation = '{operation}' AND outcome = 'success' GROUP BY version"
+    ));
+    lines.sort();
+    lines
+}
+
+/// `version 1` for each of these versions: each exactly once.
+fn once_each(versions: impl Iterator<Item = usize>) -> Vec<String> {
+    let mut lines: Vec<String> = versions.map(|n| format!("{n} 1")).collect();
+    lines.sort();
+    lines
+}
+
+#[apply(each_database)]
+fn eight_concurrent_ups_apply_each_migration_once(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
     many_migrations(&project);
-    // The file exists before the race, as a deployed database would.
+    // The database exists before the race, as a deployed one would.
     project.run(&["up", "--to", "1"]).success();
     for (code, stderr) in run_at_once(&project, &["up"]) {
         assert_eq!(code, 0, "{stderr}");
     }
-    assert_eq!(project.in_state("applied").len(), 12);
+    assert_eq!(project.in_state("applied").len(), MIGRATIONS);
     assert_eq!(
-        project.query(
-            "SELECT count(*) FROM _rollback_log WHERE operation = 'apply' AND outcome = 'success'"
-        ),
-        ["12"]
+        successes_per_version(&project, "apply"),
+        once_each(1..=MIGRATIONS)
     );
     assert_eq!(
-        project.query("SELECT count(*) FROM (SELECT version FROM _rollback_log GROUP BY version HAVING count(*) > 1)"),
+        project.query("SELECT count(*) FROM _rollback_log WHERE outcome <> 'success'"),
         ["0"]
     );
-    for n in 1..=12 {
+    for n in 1..=MIGRATIONS {
         assert_eq!(
-            project.query(&format!("SELECT count(*) FROM t{n}")),
-            ["1"],
+            project.query(&format!("SELECT note FROM t{n}")),
+            ["x"],
             "t{n}"
         );
     }
 }
 
-#[test]
-fn eight_concurrent_rollbacks_to_a_version_revert_each_once() {
-    let project = Project::new();
+#[apply(each_database)]
+fn eight_concurrent_rollbacks_to_a_version_revert_each_once(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
     many_migrations(&project);
     project.run(&["up"]).success();
-    for (code, stderr) in run_at_once(&project, &["--to", "4"]) {
+    for (code, stderr) in run_at_once(&project, &["--to", "4", "--yes"]) {
         assert_eq!(code, 0, "{stderr}");
     }
     assert_eq!(project.in_state("applied"), ["1", "2", "3", "4"]);
     assert_eq!(
-        project.query(
-            "SELECT count(*) FROM _rollback_log WHERE operation = 'revert' AND outcome = 'success'"
-        ),
-        ["8"]
+        successes_per_version(&project, "revert"),
+        once_each(5..=MIGRATIONS)
     );
     assert_eq!(
-        project.query(
-            "SELECT count(*) FROM (SELECT version FROM _rollback_log WHERE operation = 'revert' GROUP BY version HAVING count(*) > 1)"
-        ),
+        project.query("SELECT count(*) FROM _rollback_log WHERE outcome <> 'success'"),
         ["0"]
     );
+    assert!(project.has_table("t4"));
+    assert!(!project.has_table("t5"));
 }
 
-#[test]
-fn a_held_lock_times_out_with_a_clear_message() {
-    let project = Project::new();
+/// The migration lock, taken from outside the tool the way the tool takes it,
+/// on a connection of the test's own; held until dropped.
+struct HeldLock {
+    runtime: tokio::runtime::Runtime,
+    conn: Option<AnyConnection>,
+}
+
+impl HeldLock {
+    /// SQLite: an immediate write transaction; PostgreSQL: the tool's
+    /// advisory lock key; MySQL: `GET_LOCK` with the tool's name for the
+    /// database.
+    fn take(project: &Project) -> HeldLock {
+        let sql = match project.db_kind() {
+            Db::Sqlite => "BEGIN IMMEDIATE".to_owned(),
+            // "rollback" in ASCII: LOCK_KEY in rollback-runtime/src/driver/postgres.rs.
+            Db::Postgres => format!("SELECT pg_advisory_lock({})", 0x726f_6c6c_6261_636b_i64),
+            Db::MySql => {
+                "SELECT GET_LOCK(CONCAT('cargo-rollback-', MD5(DATABASE())), 0)".to_owned()
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let conn = runtime.block_on(async {
+            sqlx::any::install_default_drivers();
+            let mut conn = AnyConnection::connect(&project.url()).await.unwrap();
+            let taken: Option<i64> = sqlx::raw_sql(AssertSqlSafe(sql.clone()))
+                .fetch_optional(&mut conn)
+                .await
+                .unwrap_or_else(|error| panic!("{sql}: {error}"))
+                .and_then(|row| sqlx::Row::try_get(&row, 0).ok());
+            if project.db_kind() == Db::MySql {
+                assert_eq!(taken, Some(1), "GET_LOCK did not take the lock");
+            }
+            conn
+        });
+        HeldLock {
+            runtime,
+            conn: Some(conn),
+        }
+    }
+}
+
+impl Drop for HeldLock {
+    /// Closing the connection ends the transaction or session, and the lock with it.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = self.runtime.block_on(conn.close());
+        }
+    }
+}
+
+#[apply(each_database)]
+fn a_held_lock_times_out_with_a_clear_message(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
     many_migrations(&project);
     project.run(&["up", "--to", "1"]).success();
-    // Another writer holds the database's write lock for the whole test.
-    let url = project.url();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut holder = runtime.block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::raw_sql("BEGIN IMMEDIATE")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn
-    });
+    let before = project.fingerprint();
+    let held = HeldLock::take(&project);
+    let started = Instant::now();
     let run = project.run(&["up", "--lock-timeout", "0.5"]);
+    let waited = started.elapsed();
+    drop(held);
     run.code(1).one_line_error(&[
         "timed out after 0.5s waiting for the migration lock",
         "--lock-timeout",
     ]);
-    runtime.block_on(async {
-        sqlx::raw_sql("ROLLBACK")
-            .execute(&mut holder)
-            .await
-            .unwrap();
-    });
+    assert!(
+        waited >= Duration::from_millis(500),
+        "gave up after {waited:?}, before the timeout"
+    );
+    assert_eq!(project.fingerprint(), before);
     assert_eq!(project.in_state("applied"), ["1"]);
-}
-
-#[rstest_reuse::apply(crate::each_database)]
-fn probe_each_database(#[case] db: crate::support::Db) {
-    let Some(project) = Project::on(db) else {
-        return;
-    };
-    project.shop();
-    project.run(&["up"]).success();
-    println!("{:?}", project.schema());
-    if db != crate::support::Db::Sqlite {
-        println!("{:?}", project.fingerprint());
-    }
-    project.run(&["--all"]).success();
-    assert!(project.schema().is_empty(), "{:?}", project.schema());
 }

@@ -9,7 +9,9 @@ mod apply_revert;
 mod bad_input;
 mod commands;
 mod concurrency;
+mod confirmation;
 mod corpus;
+mod mysql;
 mod safety;
 
 use rstest_reuse::template;

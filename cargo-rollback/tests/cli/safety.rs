@@ -1,30 +1,36 @@
 //! Safety checks: drift, missing files, conflicting downs, irreversible
 //! migrations and dirty records all refuse with exit code 3 and change nothing.
 
-use crate::support::Project;
+use rstest_reuse::apply;
 
-fn project_with_three() -> Project {
-    let project = Project::new();
+use crate::each_database;
+use crate::support::{Db, Project};
+
+/// Three migrations, `1_users`, `2_posts`, `3_tags`, on a database of kind `db`.
+fn project_with_three(db: Db) -> Option<Project> {
+    let project = Project::on(db)?;
     project.tables(&["users", "posts", "tags"]);
-    project
+    Some(project)
 }
 
-#[test]
-fn an_applied_up_edited_on_disk_blocks_up_until_repaired() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn an_applied_up_edited_on_disk_blocks_up_until_repaired(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     project.run(&["up", "--to", "2"]).success();
     project.write(
         "migrations/1_users.up.sql",
         "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);",
     );
     assert_eq!(project.in_state("modified"), ["1"]);
-    let before = project.db_bytes();
+    let before = project.fingerprint();
     project.run(&["up"]).code(3).one_line_error(&[
         "changed on disk",
         "1 users",
         "cargo rollback repair",
     ]);
-    assert!(before == project.db_bytes());
+    assert_eq!(project.fingerprint(), before);
     project.run(&["repair", "1"]).success();
     assert_eq!(project.in_state("modified"), Vec::<String>::new());
     project.run(&["up"]).success();
@@ -37,9 +43,11 @@ fn an_applied_up_edited_on_disk_blocks_up_until_repaired() {
     );
 }
 
-#[test]
-fn crlf_checkout_is_not_drift() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn crlf_checkout_is_not_drift(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     let up = "CREATE TABLE posts (\n    id INTEGER PRIMARY KEY\n);\n";
     let down = "-- posts go\nDROP TABLE posts;\n";
     project.migration("2_posts", up, down);
@@ -54,9 +62,11 @@ fn crlf_checkout_is_not_drift() {
     assert_eq!(status.json()[1]["down_modified"], false);
 }
 
-#[test]
-fn applied_migrations_missing_from_the_folder_block_up() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn applied_migrations_missing_from_the_folder_block_up(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     project.run(&["up"]).success();
     std::fs::remove_file(project.migrations().join("3_tags.up.sql")).unwrap();
     std::fs::remove_file(project.migrations().join("3_tags.down.sql")).unwrap();
@@ -71,18 +81,22 @@ fn applied_migrations_missing_from_the_folder_block_up() {
         "{}",
         status.stdout
     );
+    let before = project.fingerprint();
     project
         .run(&["up"])
         .code(3)
         .one_line_error(&["not in the migrations folder: 3 tags", "--ignore-missing"]);
+    assert_eq!(project.fingerprint(), before);
     project.run(&["up", "--ignore-missing"]).success();
     assert_eq!(project.in_state("applied"), ["1", "2", "4"]);
     assert_eq!(project.in_state("missing"), ["3"]);
 }
 
-#[test]
-fn a_down_edited_after_apply_needs_a_decision() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn a_down_edited_after_apply_needs_a_decision(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     project.run(&["up"]).success();
     project.write("migrations/3_tags.down.sql", "DROP TABLE IF EXISTS tags;");
     let status = project.run(&["status"]);
@@ -91,42 +105,47 @@ fn a_down_edited_after_apply_needs_a_decision() {
         "{}",
         status.stdout
     );
-    let before = project.db_bytes();
-    project.run(&[]).code(3).one_line_error(&[
+    let before = project.fingerprint();
+    project.rollback(&[]).code(3).one_line_error(&[
         "down script of 3 tags",
         "3_tags.down.sql",
         "--use-file",
         "--use-stored",
     ]);
-    assert!(before == project.db_bytes());
-    project.run(&["--use-file"]).success();
+    assert_eq!(project.fingerprint(), before);
+    project.rollback(&["--use-file"]).success();
     assert_eq!(project.in_state("pending"), ["3"]);
     project.run(&["up"]).success();
     // Applied again, the new down is the stored one: no conflict now.
-    project.run(&[]).success();
+    project.rollback(&[]).success();
+    assert!(!project.has_table("tags"));
 }
 
-#[test]
-fn the_stored_down_can_be_chosen_over_the_file() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn the_stored_down_can_be_chosen_over_the_file(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     project.run(&["up"]).success();
     project.write(
         "migrations/3_tags.down.sql",
         "DROP TABLE not_the_right_one;",
     );
-    project.run(&["--use-stored"]).success();
+    project.rollback(&["--use-stored"]).success();
     assert_eq!(project.schema(), ["table posts", "table users"]);
 }
 
-#[test]
-fn a_range_stops_before_an_irreversible_migration() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn a_range_stops_before_an_irreversible_migration(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     project.write(
         "migrations/2_posts.down.sql",
         "-- rollback:irreversible posts were merged into users; the split cannot be recovered\n",
     );
     project.run(&["up"]).success();
-    let run = project.run(&["--all"]);
+    let run = project.rollback(&["--all"]);
     run.code(3);
     assert!(run.stdout.contains("Reverted 3 tags"), "{}", run.stdout);
     assert!(
@@ -138,6 +157,7 @@ fn a_range_stops_before_an_irreversible_migration() {
     );
     assert_eq!(project.in_state("applied"), ["1", "2"]);
     assert_eq!(project.in_state("pending"), ["3"]);
+    assert_eq!(project.schema(), ["table posts", "table users"]);
     let status = project.run(&["status"]);
     assert!(
         status.stdout.contains("[irreversible: posts were merged"),
@@ -146,9 +166,11 @@ fn a_range_stops_before_an_irreversible_migration() {
     );
 }
 
-#[test]
-fn empty_downs_adopted_as_irreversible() {
-    let project = project_with_three();
+#[apply(each_database)]
+fn empty_downs_adopted_as_irreversible(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     project.write("migrations/2_posts.down.sql", "");
     project.run(&["up"]).code(2);
     let run = project.run(&["up", "--empty-down", "irreversible"]);
@@ -159,7 +181,7 @@ fn empty_downs_adopted_as_irreversible() {
         "{}",
         run.stderr
     );
-    let run = project.run(&["--to", "1", "--empty-down", "irreversible"]);
+    let run = project.rollback(&["--to", "1", "--empty-down", "irreversible"]);
     run.code(3);
     assert!(
         run.stderr
@@ -175,9 +197,26 @@ fn empty_downs_adopted_as_irreversible() {
     );
 }
 
-#[test]
-fn a_dirty_migration_blocks_everything_until_repaired() {
-    let project = project_with_three();
+/// Runs every command that changes the database and checks that each
+/// refuses because `migration` (`VERSION name`) is dirty, pointing at
+/// `cargo rollback repair VERSION`, and that nothing changed.
+#[track_caller]
+pub fn assert_dirty_blocks_everything(project: &Project, migration: &str) {
+    let version = migration.split(' ').next().unwrap();
+    let repair = format!("cargo rollback repair {version}");
+    let dirty = format!("{migration} is dirty");
+    let before = project.fingerprint();
+    for args in [&["up"][..], &["--yes"], &["--all", "--yes"], &["up"]] {
+        project.run(args).code(3).one_line_error(&[&dirty, &repair]);
+    }
+    assert_eq!(project.fingerprint(), before);
+}
+
+#[apply(each_database)]
+fn a_dirty_migration_blocks_everything_until_repaired(#[case] db: Db) {
+    let Some(project) = project_with_three(db) else {
+        return;
+    };
     // Outside a transaction the first statement sticks when the second fails.
     project.migration(
         "4_half",
@@ -186,22 +225,16 @@ fn a_dirty_migration_blocks_everything_until_repaired() {
     );
     project.run(&["up"]).code(1);
     assert_eq!(project.in_state("dirty"), ["4"]);
+    assert!(project.has_table("half"));
     let status = project.run(&["status"]);
     assert!(
         status.stdout.contains("❌ 4 half (dirty"),
         "{}",
         status.stdout
     );
-    let before = project.db_bytes();
-    for args in [&["up"][..], &["--all"]] {
-        project
-            .run(args)
-            .code(3)
-            .one_line_error(&["4 half is dirty", "cargo rollback repair 4"]);
-    }
-    assert!(before == project.db_bytes());
+    assert_dirty_blocks_everything(&project, "4 half");
     // The human undoes the half-applied change, then tells the tool.
-    project.query("DROP TABLE half");
+    project.execute("DROP TABLE half");
     project.run(&["repair", "4", "--pending"]).success();
     assert_eq!(project.in_state("pending"), ["4"]);
     project.write(
@@ -210,4 +243,5 @@ fn a_dirty_migration_blocks_everything_until_repaired() {
     );
     project.run(&["up"]).success();
     assert_eq!(project.in_state("applied"), ["1", "2", "3", "4"]);
+    assert!(project.has_table("half"));
 }

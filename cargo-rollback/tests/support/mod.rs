@@ -3,20 +3,20 @@
 //! PostgreSQL or MariaDB database, dropped afterwards), and the real
 //! `cargo-rollback` binary run in it.
 
-mod database;
-
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
-pub use database::Db;
-use database::ScratchDatabase;
+pub use rollback_tests::Db;
+use rollback_tests::{SQLITE_FILE, ScratchDatabase};
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_cargo-rollback");
 
+/// A test project: a temporary folder with `migrations/`, and its database.
 pub struct Project {
     /// Declared before `dir`: the database goes first.
     database: ScratchDatabase,
@@ -51,6 +51,7 @@ impl Run {
         self
     }
 
+    /// Asserts exit code 0.
     #[track_caller]
     pub fn success(&self) -> &Run {
         self.code(0)
@@ -96,10 +97,16 @@ impl Run {
             .collect()
     }
 
+    /// Stdout parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|error| panic!("{error}: {}", self.stdout))
     }
+}
+
+/// `word` in single quotes for `sh`.
+fn shell_quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
 }
 
 impl Project {
@@ -123,10 +130,12 @@ impl Project {
         self.database.kind()
     }
 
+    /// The project folder (the binary's working directory).
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
 
+    /// The migrations folder, `migrations/` of the project folder.
     pub fn migrations(&self) -> PathBuf {
         self.root().join("migrations")
     }
@@ -134,9 +143,10 @@ impl Project {
     /// The SQLite file (SQLite projects only).
     pub fn db(&self) -> PathBuf {
         assert_eq!(self.db_kind(), Db::Sqlite, "only SQLite has a file");
-        self.root().join(database::SQLITE_FILE)
+        self.root().join(SQLITE_FILE)
     }
 
+    /// The database URL the binary is given.
     pub fn url(&self) -> String {
         self.database.url()
     }
@@ -274,26 +284,74 @@ impl Project {
 
     /// The binary in the project folder with exactly these arguments.
     pub fn bare_command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(BIN);
+        let mut command = self.in_project(BIN);
+        command.args(args);
+        command
+    }
+
+    /// `program` in the project folder, in a plain environment: no
+    /// `DATABASE_URL` from outside, no colours.
+    fn in_project(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
         command
             .current_dir(self.root())
-            .args(args)
             .env_remove("DATABASE_URL")
             .env_remove("CARGO_TERM_COLOR")
             .env("NO_COLOR", "1");
         command
     }
 
+    /// Runs the binary as `run` does, but at a terminal: util-linux `script`
+    /// gives it a pseudo-terminal, and `typed` is what a person types there.
+    /// Everything the terminal showed (prompts, the typed text echoed,
+    /// stdout and stderr together) comes back in `stdout`.
+    pub fn run_at_terminal(&self, args: &[&str], typed: &str) -> Run {
+        let migrations = self.migrations().display().to_string();
+        let url = self.url();
+        let words = [BIN]
+            .iter()
+            .chain(args)
+            .chain(&["--source", &migrations, "--database-url", &url])
+            .map(|word| shell_quoted(word))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut child = self
+            .in_project("script")
+            .args(["--quiet", "--return", "--command", &words, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run util-linux `script`");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(typed.as_bytes())
+            .unwrap();
+        Run::from(child.wait_with_output().expect("wait for `script`"))
+    }
+
+    /// Runs the binary with `args` plus `--source` and `--database-url`.
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command(args).output().expect("run cargo-rollback"))
     }
 
+    /// Runs the binary with exactly `args`.
     pub fn run_bare(&self, args: &[&str]) -> Run {
         Run::from(
             self.bare_command(args)
                 .output()
                 .expect("run cargo-rollback"),
         )
+    }
+
+    /// A rollback (the default command, `args` its selection and options),
+    /// confirmed with `--yes` as every rollback without a terminal must be.
+    pub fn rollback(&self, args: &[&str]) -> Run {
+        let mut confirmed = args.to_vec();
+        confirmed.push("--yes");
+        self.run(&confirmed)
     }
 
     /// `status --format json` as (version, state) pairs.
@@ -324,12 +382,19 @@ impl Project {
         }
         let mut lines = self.schema();
         if self.database.has_table("_rollback_migrations") {
-            lines.extend(self.query(
-                "SELECT CONCAT(version, ' ', up_checksum, ' ', down_checksum, ' ', dirty) FROM _rollback_migrations ORDER BY version",
-            ));
+            lines.extend(self.tracking_rows());
             lines.extend(self.query("SELECT CONCAT('log rows ', COUNT(*)) FROM _rollback_log"));
         }
         lines
+    }
+
+    /// The rows of `_rollback_migrations`, oldest version first, as
+    /// `version name up_checksum down_checksum applied_at dirty` lines.
+    pub fn tracking_rows(&self) -> Vec<String> {
+        self.query(
+            "SELECT CONCAT(version, ' ', name, ' ', up_checksum, ' ', down_checksum, ' ', applied_at, ' ', dirty)
+             FROM _rollback_migrations ORDER BY version",
+        )
     }
 
     /// Runs a query on the database and returns the first column as text
@@ -338,9 +403,32 @@ impl Project {
         self.database.query(sql)
     }
 
+    /// Runs statements on the database directly, as a person fixing it by
+    /// hand would.
+    pub fn execute(&self, sql: &str) {
+        self.database.execute(sql);
+    }
+
+    /// The audit log, oldest first, as `operation version outcome` lines.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.query(
+            "SELECT CONCAT(operation, ' ', version, ' ', outcome) FROM _rollback_log ORDER BY id",
+        )
+    }
+
     /// Whether the database has this table.
     pub fn has_table(&self, table: &str) -> bool {
         self.database.has_table(table)
+    }
+
+    /// Whether the database has an index of this name.
+    pub fn has_index(&self, index: &str) -> bool {
+        self.database.has_index(index)
+    }
+
+    /// The columns of a table, in their order.
+    pub fn columns(&self, table: &str) -> Vec<String> {
+        self.database.columns(table)
     }
 
     /// User tables, views, indexes, triggers and functions as `kind name`,

@@ -26,6 +26,25 @@ pub struct Statement<'a> {
     pub line: usize,
 }
 
+impl Statement<'_> {
+    /// Whether the statement only reads or changes rows (`INSERT`, `UPDATE`,
+    /// `DELETE`, `REPLACE`, `SELECT`, `WITH`, `VALUES`): what a transaction's
+    /// rollback undoes even on MySQL, where anything else (DDL, `LOCK
+    /// TABLES`, `CALL`, …) may commit at once.
+    pub fn is_data_statement(&self) -> bool {
+        let first_word = self
+            .sql
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or_default();
+        [
+            "INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "VALUES",
+        ]
+        .iter()
+        .any(|keyword| first_word.eq_ignore_ascii_case(keyword))
+    }
+}
+
 /// Splits `script` into its statements. Comments between statements are
 /// dropped; a script of only comments has no statements.
 pub fn split(script: &str, dialect: Dialect) -> Vec<Statement<'_>> {
