@@ -317,4 +317,14 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn data_statements_are_told_from_the_rest() {
+        let script = "-- seed\ninsert into t values (1);\nWITH x AS (SELECT 1) UPDATE t SET a = 1;\nDELETE FROM t;\nREPLACE INTO t VALUES (2);\nCREATE TABLE u (id int);\nALTER TABLE t ADD b int;\nCALL p();\nLOCK TABLES t WRITE;";
+        let kinds: Vec<bool> = split(script, Dialect::MySql)
+            .iter()
+            .map(Statement::is_data_statement)
+            .collect();
+        assert_eq!(kinds, [true, true, true, true, false, false, false, false]);
+    }
 }
