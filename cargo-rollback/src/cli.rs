@@ -15,7 +15,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "cargo-rollback",
     bin_name = "cargo rollback",
     version,
-    args_conflicts_with_subcommands = true,
     after_help = "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 refused by a safety check."
 )]
 pub struct Cli {
@@ -111,6 +110,20 @@ pub struct RevertArgs {
     /// When a down file differs from the down stored at apply time, run the stored one
     #[arg(long)]
     pub use_stored: bool,
+}
+
+impl RevertArgs {
+    /// Whether any rollback option was given: global options may come before
+    /// a subcommand, these may not.
+    pub fn any_given(&self) -> bool {
+        self.version.is_some()
+            || self.last.is_some()
+            || self.to.is_some()
+            || self.all
+            || self.out_of_order
+            || self.use_file
+            || self.use_stored
+    }
 }
 
 /// The subcommands.

@@ -16,13 +16,19 @@ use rollback_runtime::{
 };
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::failure::warn;
+use crate::failure::{UsageError, warn};
 use crate::output::Output;
 use crate::project::{Project, database_url};
 
 /// Runs the command; returns the exit code of a run that did not fail.
 pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     let global = &cli.global;
+    if cli.command.is_some() && cli.revert.any_given() {
+        return Err(UsageError(
+            "VERSION, --last, --to, --all, --out-of-order, --use-file and --use-stored belong to the rollback, which takes no subcommand".to_owned(),
+        )
+        .into());
+    }
     match cli.command {
         None => revert::run(global, &cli.revert, output).await,
         Some(Command::Up { to, ignore_missing }) => {

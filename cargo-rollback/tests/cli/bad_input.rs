@@ -238,6 +238,8 @@ fn bad_flags_are_usage_errors(#[case] db: Db) {
         &["--last", "2", "--all", "--yes"],
         &["--frobnicate"],
         &["--lock-timeout", "soon"],
+        &["--last", "1", "--yes", "status"],
+        &["--all", "up"],
     ] {
         let run = project.run(args);
         run.code(2);

@@ -257,3 +257,28 @@ fn outside_a_cargo_project_the_folder_must_be_named() {
         .code(2)
         .one_line_error(&["no Cargo.toml", "--source DIR"]);
 }
+
+#[apply(each_database)]
+fn global_options_may_come_before_the_subcommand(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.tables(&["a", "b"]);
+    let source = project.migrations();
+    let source = source.to_str().unwrap();
+    let url = project.url();
+    let global = ["--database-url", url.as_str(), "--source", source, "-q"];
+    project.run_bare(&[&global[..], &["up"]].concat()).success();
+    let status = project.run_bare(&[&global[..], &["status", "--format", "json"]].concat());
+    assert_eq!(
+        status.states(),
+        [
+            ("1".to_owned(), "applied".to_owned()),
+            ("2".to_owned(), "applied".to_owned())
+        ]
+    );
+    project
+        .run_bare(&[&global[..], &["--last", "1", "--yes"]].concat())
+        .success();
+    assert_eq!(project.in_state("pending"), ["2"]);
+}
