@@ -69,7 +69,7 @@ fn status_line(line: &MigrationStatus, now: chrono::DateTime<Utc>) -> String {
             "❓ {migration} (missing: applied {when}, no file; revertible from its stored down){irreversible}"
         ),
         MigrationState::Dirty => format!(
-            "❌ {migration} (dirty: started {when} and did not finish; check the schema, then `cargo rollback repair {}`)",
+            "❌ {migration} (dirty: started {when} and did not finish; make the schema match one side, then `cargo rollback repair {0}` or `cargo rollback repair {0} --pending`)",
             line.version
         ),
     }

@@ -35,7 +35,8 @@ fn a_failure_after_ddl_leaves_the_migration_dirty_and_blocks_everything() {
     status.success();
     assert!(
         status.stdout.contains("❌ 2 pair (dirty")
-            && status.stdout.contains("cargo rollback repair 2"),
+            && status.stdout.contains("cargo rollback repair 2`")
+            && status.stdout.contains("cargo rollback repair 2 --pending"),
         "{}",
         status.stdout
     );
