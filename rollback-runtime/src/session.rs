@@ -96,12 +96,6 @@ impl Session {
     /// pool's options but never one of the pool's own connections, so that
     /// the lock and any init SQL stay off the pool.
     pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
-        let pool_url = |scheme: &str, host: &str, database: Option<&str>| {
-            DatabaseUrl::parse(&format!(
-                "{scheme}://{host}/{}",
-                database.unwrap_or_default()
-            ))
-        };
         let (driver, url): (Box<dyn Driver>, DatabaseUrl) = match target {
             Target::Url(url) => return Session::connect(url, options).await,
             #[cfg(feature = "sqlite")]
@@ -118,7 +112,7 @@ impl Session {
             #[cfg(feature = "postgres")]
             Target::Postgres(pool) => {
                 let pool_options = (*pool.connect_options()).clone();
-                let url = pool_url(
+                let url = server_url(
                     "postgres",
                     pool_options.get_host(),
                     pool_options.get_database(),
@@ -130,7 +124,7 @@ impl Session {
             #[cfg(feature = "mysql")]
             Target::MySql(pool) => {
                 let pool_options = (*pool.connect_options()).clone();
-                let url = pool_url(
+                let url = server_url(
                     "mysql",
                     pool_options.get_host(),
                     pool_options.get_database(),
@@ -594,6 +588,16 @@ impl Session {
             .await
             .map_err(Error::database("writing _rollback_log"))
     }
+}
+
+/// The URL a server pool's options stand for, for messages (never with a
+/// password: the options hold it apart).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn server_url(scheme: &str, host: &str, database: Option<&str>) -> Result<DatabaseUrl> {
+    DatabaseUrl::parse(&format!(
+        "{scheme}://{host}/{}",
+        database.unwrap_or_default()
+    ))
 }
 
 fn elapsed_ms(timer: Instant) -> i64 {

@@ -259,6 +259,7 @@ pub(crate) const SELECT_APPLIED: &str = "SELECT version, name, checksum_algorith
      down_checksum, down_sql, applied_at, execution_ms, dirty, tool_version FROM _rollback_migrations";
 
 /// `insert_log` with `?` placeholders (SQLite, MySQL).
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) const INSERT_LOG_QUESTION_MARKS: &str = "INSERT INTO _rollback_log \
      (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";

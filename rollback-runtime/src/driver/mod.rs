@@ -128,6 +128,7 @@ pub(crate) async fn connect(
 
 /// The error of a lock wait: a timeout when the database's error `code` is
 /// the one it gives for that, else a database failure.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn lock_error(error: sqlx::Error, timeout_code: &str, waited: Duration) -> Error {
     let timed_out = error
         .as_database_error()
