@@ -13,11 +13,6 @@
 //! checksums in `_rollback_migrations`; every operation is audited in
 //! `_rollback_log`.
 
-#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
-compile_error!(
-    "rollback-runtime needs at least one database: enable its `sqlite`, `postgres` or `mysql` feature"
-);
-
 mod driver;
 mod error;
 mod execute;

@@ -87,9 +87,7 @@ pub struct Session {
 impl Session {
     /// Connects to `url`.
     pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Session> {
-        let url = DatabaseUrl::parse(url)?;
-        let driver = driver::connect(&url, options).await?;
-        Ok(Session { driver, url })
+        Session::open(Target::Url(url), options).await
     }
 
     /// Opens a dedicated connection to `target`: for a pool, one with the
@@ -97,7 +95,10 @@ impl Session {
     /// the lock and any init SQL stay off the pool.
     pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
         let (driver, url): (Box<dyn Driver>, DatabaseUrl) = match target {
-            Target::Url(url) => return Session::connect(url, options).await,
+            Target::Url(url) => {
+                let url = DatabaseUrl::parse(url)?;
+                (driver::connect(&url, options).await?, url)
+            }
             #[cfg(feature = "sqlite")]
             Target::Sqlite(pool) => {
                 let pool_options = (*pool.connect_options()).clone();

@@ -2,6 +2,10 @@
 //! way on every database: each backend brings only its SQL text (settings,
 //! column types, placeholders, upsert spelling), and connections are opened
 //! and rows bound and decoded here once.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    expect(dead_code, reason = "only the database backends open connections")
+)]
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -96,6 +96,10 @@ pub(crate) trait Driver: Send {
 /// Opens a connection for `url`.
 pub(crate) async fn connect(
     url: &DatabaseUrl,
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        expect(unused_variables, reason = "no database to connect to")
+    )]
     options: &ConnectOptions,
 ) -> Result<Box<dyn Driver>> {
     match url.dialect() {
