@@ -58,9 +58,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SQL")]
     pub init_sql: Option<String>,
 
-    /// How long to wait for another run's migration lock, in seconds
+    /// How long to wait for another run's migration lock, and for a lock a
+    /// statement needs, in seconds
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds, default_value = "60")]
     pub lock_timeout: Duration,
+
+    /// How long one statement may run before the database cancels it, in
+    /// seconds [default: no limit]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub statement_timeout: Option<Duration>,
 
     /// Answer yes to every confirmation: a rollback without a terminal to
     /// confirm at needs it
@@ -80,9 +86,33 @@ pub struct GlobalArgs {
     pub quiet: bool,
 }
 
-/// Which migrations a rollback reverts.
+/// The rollback's own options.
 #[derive(Debug, Args)]
 pub struct RevertArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Do not copy the data the downs destroy before they run
+    #[arg(long)]
+    pub no_backup: bool,
+
+    /// Rehearse: run the whole rollback in a transaction, report timings and
+    /// errors, then roll it back (PostgreSQL, SQLite; MySQL prints the plan)
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl RevertArgs {
+    /// Whether any rollback option was given: global options may come before
+    /// a subcommand, these may not.
+    pub fn any_given(&self) -> bool {
+        self.selection.any_given() || self.no_backup || self.dry_run
+    }
+}
+
+/// Which migrations a rollback (or its plan) reverts.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
     /// Revert only this migration (with newer ones applied, only with --out-of-order)
     #[arg(id = "target_version", value_name = "VERSION", conflicts_with_all = ["last", "to", "all"])]
     pub version: Option<String>,
@@ -112,10 +142,8 @@ pub struct RevertArgs {
     pub use_stored: bool,
 }
 
-impl RevertArgs {
-    /// Whether any rollback option was given: global options may come before
-    /// a subcommand, these may not.
-    pub fn any_given(&self) -> bool {
+impl SelectionArgs {
+    fn any_given(&self) -> bool {
         self.version.is_some()
             || self.last.is_some()
             || self.to.is_some()
@@ -137,6 +165,28 @@ pub enum Command {
         /// Apply even though the database has migrations the folder lacks
         #[arg(long)]
         ignore_missing: bool,
+        /// Rehearse: apply in a transaction, report timings and errors, then
+        /// roll it back (PostgreSQL, SQLite)
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show what a rollback would run, what it destroys and what it backs up
+    Plan {
+        #[command(flatten)]
+        selection: SelectionArgs,
+        /// Plan without backups
+        #[arg(long)]
+        no_backup: bool,
+    },
+    /// List the backups rollbacks took, or drop one
+    Backups {
+        #[command(subcommand)]
+        action: Option<BackupsAction>,
+    },
+    /// Put a backup's data back, once its migration is applied again
+    Restore {
+        /// The backup [default: the newest]
+        id: Option<i64>,
     },
     /// Show every migration: applied, pending, modified, missing or dirty
     Status,
@@ -150,7 +200,7 @@ pub enum Command {
     },
     /// Check the migrations folder: pairs, versions, empty downs, directives
     Check,
-    /// Show the audit log of applies, reverts and repairs
+    /// Show the audit log of applies, reverts, restores and repairs
     Log {
         /// How many of the newest entries to show
         #[arg(long, default_value = "50")]
@@ -168,6 +218,16 @@ pub enum Command {
     Init,
 }
 
+/// `backups` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BackupsAction {
+    /// Drop a backup's copies (asks first, like a rollback)
+    Drop {
+        /// The backup
+        id: i64,
+    },
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -175,6 +235,8 @@ pub enum Format {
     Human,
     /// For programs
     Json,
+    /// A rollback plan for a reviewer (`plan` only)
+    Markdown,
 }
 
 /// `--empty-down`.

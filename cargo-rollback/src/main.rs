@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod failure;
 mod output;
+mod progress;
 mod project;
 
 use std::ffi::OsString;

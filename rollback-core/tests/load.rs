@@ -4,13 +4,17 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rollback_core::{
     EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
     VersionOrder, checksum, load, load_shown_as,
 };
 use tempfile::TempDir;
+
+mod common;
+
+use common::corpus;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -1443,22 +1447,6 @@ fn every_problem_in_a_folder_is_reported_at_once() {
 // ---------------------------------------------------------------------------
 // The shared corpus of real folders
 // ---------------------------------------------------------------------------
-
-/// `shared/corpus` beside the repository root. It is not part of the
-/// repository; when it is absent the corpus tests say so and pass.
-fn corpus(name: &str) -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if !root.is_dir() {
-        println!(
-            "corpus tests skipped: {} does not exist (the corpus lives beside the repository, not in it)",
-            root.display()
-        );
-        return None;
-    }
-    let dir = root.join(name);
-    assert!(dir.is_dir(), "{} is missing from the corpus", dir.display());
-    Some(dir)
-}
 
 fn load_corpus(name: &str, empty_down: EmptyDown) -> Option<Loaded> {
     let dir = corpus(name)?;

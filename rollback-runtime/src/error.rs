@@ -95,6 +95,39 @@ pub enum Error {
     /// (unless the database commits DDL implicitly, and then it is marked dirty).
     #[error(transparent)]
     Statement(Box<StatementError>),
+    /// A statement of a migration ran past a limit of the run and the
+    /// database cancelled it; the migration's transaction rolled back.
+    #[error(
+        "{failure}: {database}: it was cancelled by the {limit}, and {} stays {stays}",
+        failure.migration
+    )]
+    Cancelled {
+        /// The statement.
+        failure: Box<StatementError>,
+        /// The database's message.
+        database: String,
+        /// The limit, as `statement timeout of 2s (--statement-timeout)`.
+        limit: String,
+        /// `applied` (a down was cancelled) or `pending` (an up).
+        stays: &'static str,
+    },
+    /// A rollback that cannot be rehearsed on this database.
+    #[error("cannot rehearse on {dialect}: {reason}")]
+    CannotRehearse {
+        /// The database.
+        dialect: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// No backup has this id.
+    #[error("unknown backup {id}: `cargo rollback backups` lists them")]
+    UnknownBackup {
+        /// The id as asked for.
+        id: i64,
+    },
+    /// `restore` without an id on a database with no backups.
+    #[error("there are no backups to restore")]
+    NoBackups,
     /// The database failed outside a migration script.
     #[error("database error while {action}")]
     Database {
@@ -169,6 +202,24 @@ pub enum Refusal {
         /// The reason its down gives.
         reason: String,
     },
+    /// A backup that cannot be put back as things stand.
+    #[error("cannot restore backup {id} of {migration}: {reason}")]
+    CannotRestore {
+        /// The backup.
+        id: i64,
+        /// Its migration.
+        migration: String,
+        /// What stands in the way.
+        reason: String,
+    },
+    /// A rehearsal that reaches a down it cannot run inside a transaction.
+    #[error(
+        "cannot rehearse {migration}: it runs outside a transaction, so a rehearsal would really run it; the migrations before it were rehearsed and rolled back"
+    )]
+    NotRehearsable {
+        /// Version and name.
+        migration: String,
+    },
     /// The down on disk and the down stored at apply time differ.
     #[error(
         "the down script of {migration} in {path} differs from the one stored when it was applied; pass --use-file or --use-stored to choose"
@@ -204,11 +255,15 @@ impl Error {
             | Error::NoFile { .. }
             | Error::InvalidVersion { .. }
             | Error::NotApplied { .. }
-            | Error::NotEnoughApplied { .. } => ErrorKind::Input,
+            | Error::NotEnoughApplied { .. }
+            | Error::CannotRehearse { .. }
+            | Error::UnknownBackup { .. }
+            | Error::NoBackups => ErrorKind::Input,
             Error::Refused(_) => ErrorKind::Refused,
             Error::InitSql { .. }
             | Error::LockTimeout { .. }
             | Error::Statement(_)
+            | Error::Cancelled { .. }
             | Error::Database { .. } => ErrorKind::Failed,
         }
     }

@@ -1,10 +1,13 @@
 //! Running one script: statement by statement, so that a failure names the
 //! statement, its file and line, and the database's message.
 
+use std::time::Instant;
+
 use rollback_core::sql::split;
 
 use crate::driver::Driver;
-use crate::error::{Error, Result, StatementError};
+use crate::error::{Error, Result, StatementError, display_chain};
+use crate::progress::{Event, Progress};
 use crate::records::MIGRATIONS_TABLE;
 
 /// A script about to run, and where it came from, for error messages.
@@ -15,27 +18,61 @@ pub(crate) struct ScriptRun<'a> {
     /// The file; `None` for a down stored in the database.
     pub path: Option<&'a str>,
     pub first_line: u32,
+    /// Where the migration stays when a statement fails: "applied" (a
+    /// down) or "pending" (an up).
+    pub stays: &'static str,
 }
 
 /// Runs a script statement by statement, so that a failure names its statement
-/// and the line of its file.
-pub(crate) async fn run_script(driver: &mut dyn Driver, script: &ScriptRun<'_>) -> Result<()> {
-    for (index, statement) in split(script.sql, driver.dialect()).into_iter().enumerate() {
-        driver.execute(statement.sql).await.map_err(|source| {
-            let line = statement.line + script.first_line as usize - 1;
-            let location = match script.path {
-                Some(path) => format!("{path} line {line}"),
-                None => format!("the down stored in {MIGRATIONS_TABLE}, line {line}"),
-            };
-            Error::Statement(Box::new(StatementError {
-                migration: script.migration.to_owned(),
-                script: script.kind,
-                index: index + 1,
-                location,
-                statement: one_line(statement.sql),
-                source,
-            }))
-        })?;
+/// and the line of its file, and a statement cancelled by a limit of the run
+/// says which.
+pub(crate) async fn run_script(
+    driver: &mut dyn Driver,
+    script: &ScriptRun<'_>,
+    progress: Progress<'_>,
+) -> Result<()> {
+    let statements = split(script.sql, driver.dialect());
+    let total = statements.len();
+    for (index, statement) in statements.into_iter().enumerate() {
+        progress(&Event::Statement {
+            index: index + 1,
+            total,
+            sql: statement.sql,
+        });
+        let timer = Instant::now();
+        let result = driver.execute(statement.sql).await;
+        progress(&Event::StatementDone {
+            index: index + 1,
+            sql: statement.sql,
+            elapsed: timer.elapsed(),
+            failed: result.is_err(),
+        });
+        let Err(source) = result else {
+            continue;
+        };
+        let line = statement.line + script.first_line as usize - 1;
+        let location = match script.path {
+            Some(path) => format!("{path} line {line}"),
+            None => format!("the down stored in {MIGRATIONS_TABLE}, line {line}"),
+        };
+        let limit = driver.cancelled_by(&source);
+        let failure = Box::new(StatementError {
+            migration: script.migration.to_owned(),
+            script: script.kind,
+            index: index + 1,
+            location,
+            statement: one_line(statement.sql),
+            source,
+        });
+        return Err(match limit {
+            Some(limit) => Error::Cancelled {
+                database: display_chain(&failure.source),
+                limit: limit.to_string(),
+                stays: script.stays,
+                failure,
+            },
+            None => Error::Statement(failure),
+        });
     }
     Ok(())
 }

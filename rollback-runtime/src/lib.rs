@@ -13,28 +13,33 @@
 //! checksums in `_rollback_migrations`; every operation is audited in
 //! `_rollback_log`.
 
+mod backup;
 mod driver;
 mod error;
 mod execute;
 mod migrator;
+mod plan;
+mod progress;
+mod quote;
 mod records;
 mod session;
 mod state;
 mod url;
 
+pub use backup::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 pub use driver::ConnectOptions;
 pub use error::{Error, ErrorKind, Refusal, Result, StatementError, display_chain};
 pub use migrator::{Migrator, Runner, Target};
+pub use plan::{Impact, PlanStop, PlannedRevert, PlannedStatement, RollbackPlan};
+pub use progress::{Event, Progress};
 pub use records::{
     AppliedMigration, LOG_TABLE, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, TOOL_VERSION,
 };
-pub use session::{
-    ApplyOptions, PlannedRevert, Progress, RepairMode, RevertOptions, Session, Step,
-};
+pub use session::{ApplyOptions, RepairMode, RevertOptions, Session, Step};
 pub use state::{DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, statuses};
 pub use url::{DatabaseUrl, mask_password};
 
-pub use rollback_core::sql::Dialect;
+pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
 pub use rollback_core::{
     EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
     MigrationSet, Script, Version, VersionOrder, load, load_shown_as,

@@ -103,6 +103,7 @@ impl Runner<'_> {
         let options = ApplyOptions {
             target: None,
             missing: self.missing,
+            dry_run: false,
         };
         let result = session
             .apply(&self.migrator.set, &options, &mut |_| {})

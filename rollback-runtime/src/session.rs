@@ -1,6 +1,8 @@
 //! The engine: one connection, and the operations on it — apply, revert,
-//! repair, status, log — each under the migration lock, each migration in its
-//! own step, each step audited.
+//! repair, restore, status, log — each under the migration lock, each
+//! migration in its own step, each step audited.
+
+mod backups;
 
 use std::time::Instant;
 
@@ -9,11 +11,14 @@ use rollback_core::sql::{Dialect, split};
 use rollback_core::{Migration, MigrationSet, Version};
 use serde::Serialize;
 
+use crate::backup;
 use crate::driver::{self, ConnectOptions, Driver};
 use crate::error::{Error, Refusal, Result, display_chain};
 use crate::execute::{ScriptRun, run_script};
 use crate::migrator::Target;
-use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, actor};
+use crate::plan::{self, PlanStop, RollbackPlan};
+use crate::progress::{Event, Progress};
+use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, actor};
 use crate::state::{
     self, DownChoice, DownScript, MigrationStatus, MissingPolicy, Selection, refuse_dirty,
     resolve_down,
@@ -27,6 +32,9 @@ pub struct ApplyOptions {
     pub target: Option<Version>,
     /// What to do with applied migrations the folder does not have.
     pub missing: MissingPolicy,
+    /// Rehearse: apply everything, then roll it all back (PostgreSQL and
+    /// SQLite), as [`RevertOptions::dry_run`] does for a rollback.
+    pub dry_run: bool,
 }
 
 /// What `revert` should do.
@@ -36,6 +44,24 @@ pub struct RevertOptions {
     pub selection: Selection,
     /// Which down runs when the file and the stored copy differ.
     pub down_choice: DownChoice,
+    /// Copy the data each down destroys before it runs (on by default).
+    pub backup: bool,
+    /// Rehearse: run everything, then roll it all back (PostgreSQL and
+    /// SQLite; see [`Session::revert`]).
+    pub dry_run: bool,
+}
+
+impl RevertOptions {
+    /// A rollback of `selection` with the defaults: refuse conflicting downs,
+    /// back up, really run.
+    pub fn new(selection: Selection) -> RevertOptions {
+        RevertOptions {
+            selection,
+            down_choice: DownChoice::Ask,
+            backup: true,
+            dry_run: false,
+        }
+    }
 }
 
 /// How `repair` should settle a migration.
@@ -59,24 +85,11 @@ pub struct Step {
     pub name: String,
     /// How long it took.
     pub execution_ms: i64,
+    /// Rows copied to a backup before a down ran.
+    pub rows_backed_up: i64,
+    /// The backup a down's data went to (`restore ID` takes it).
+    pub backup_id: Option<i64>,
 }
-
-/// A migration that a rollback would revert, with the down that would run:
-/// what a person confirms before a rollback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlannedRevert {
-    /// The version.
-    pub version: String,
-    /// The name.
-    pub name: String,
-    /// Where the down comes from: its file, or the copy stored at apply time.
-    pub source: String,
-    /// The down's statements, in the order they run.
-    pub statements: Vec<String>,
-}
-
-/// A callback told about each step as it finishes; the library never prints.
-pub type Progress<'a> = &'a mut (dyn FnMut(&Step) + Send);
 
 /// An open connection to a database, ready to migrate it.
 pub struct Session {
@@ -202,13 +215,27 @@ impl Session {
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
         self.driver.lock().await?;
-        let result = self.apply_locked(set, options, progress).await;
+        let result = async {
+            if options.dry_run {
+                self.begin_rehearsal().await?;
+            }
+            self.apply_locked(set, options, progress).await
+        }
+        .await;
         self.release(result).await
     }
 
     /// Reverts the selected migrations, most recently applied first, each with
-    /// the down stored at apply time or the one on disk (see [`DownChoice`]).
-    /// Stops before an irreversible migration, with its reason.
+    /// the down stored at apply time or the one on disk (see [`DownChoice`]),
+    /// each after a backup of the data its down destroys (unless
+    /// `options.backup` is off). Stops before an irreversible migration, with
+    /// its reason.
+    ///
+    /// With `options.dry_run` the whole rollback runs in one transaction that
+    /// is rolled back at the end: a rehearsal with real timings and real
+    /// errors, reported through `progress`, that changes nothing. MySQL
+    /// commits DDL at once and cannot rehearse ([`Error::CannotRehearse`]); a
+    /// down that runs outside a transaction stops the rehearsal before it.
     pub async fn revert(
         &mut self,
         set: &MigrationSet,
@@ -216,40 +243,58 @@ impl Session {
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
         self.driver.lock().await?;
-        let result = self.revert_locked(set, options, progress).await;
+        let result = async {
+            if options.dry_run {
+                self.begin_rehearsal().await?;
+            }
+            self.revert_locked(set, options, progress).await
+        }
+        .await;
         self.release(result).await
     }
 
-    /// What [`Session::revert`] would run with these options, read without
-    /// the lock and changing nothing: the migrations up to the first
-    /// irreversible one (where the rollback will stop), each with its down.
-    /// Refuses as `revert` would for a dirty database or conflicting downs.
+    /// The plan of [`Session::revert`] with these options, read without the
+    /// lock and changing nothing: the migrations up to the first irreversible
+    /// one (where the rollback will stop), each with its down's statements
+    /// classified and what they destroy in live figures. Refuses as `revert`
+    /// would for a dirty database or conflicting downs.
     pub async fn plan_revert(
         &mut self,
         set: &MigrationSet,
         options: &RevertOptions,
-    ) -> Result<Vec<PlannedRevert>> {
+    ) -> Result<RollbackPlan> {
         let applied = self.applied().await?;
         refuse_dirty(&applied)?;
-        let mut plan = Vec::new();
+        let mut migrations = Vec::new();
+        let mut stops_at = None;
         for row in state::select_reverts(set, &applied, &options.selection)? {
             let down = match resolve_down(set, row, options.down_choice) {
-                Err(Error::Refused(Refusal::Irreversible { .. })) => break,
+                Err(Error::Refused(Refusal::Irreversible { reason, .. })) => {
+                    stops_at = Some(PlanStop {
+                        version: row.version.clone(),
+                        name: row.name.clone(),
+                        reason,
+                    });
+                    break;
+                }
                 down => down?,
             };
-            plan.push(PlannedRevert {
-                version: row.version.clone(),
-                name: row.name.clone(),
-                source: down.path.clone().unwrap_or_else(|| {
-                    format!("the down stored in {}", crate::records::MIGRATIONS_TABLE)
-                }),
-                statements: split(&down.sql, self.dialect())
-                    .into_iter()
-                    .map(|statement| statement.sql.to_owned())
-                    .collect(),
-            });
+            let source = down
+                .path
+                .clone()
+                .unwrap_or_else(|| format!("the down stored in {MIGRATIONS_TABLE}"));
+            migrations.push(
+                plan::plan_down(&mut *self.driver, row, &down, source, options.backup).await?,
+            );
         }
-        Ok(plan)
+        Ok(RollbackPlan {
+            database: self.url.masked(),
+            dialect: self.dialect().as_str().to_owned(),
+            estimated_ms: migrations.iter().map(|planned| planned.estimated_ms).sum(),
+            migrations,
+            stops_at,
+            backup: options.backup,
+        })
     }
 
     /// Settles a dirty or modified migration after a human has looked at the
@@ -268,6 +313,24 @@ impl Session {
     /// Closes the connection.
     pub async fn close(self) {
         self.driver.close().await;
+    }
+
+    /// Makes the run a rehearsal, where the database can have one.
+    async fn begin_rehearsal(&mut self) -> Result<()> {
+        let opened = self
+            .driver
+            .begin_rehearsal()
+            .await
+            .map_err(Error::database("starting the rehearsal"))?;
+        if opened {
+            Ok(())
+        } else {
+            Err(Error::CannotRehearse {
+                dialect: self.dialect().as_str(),
+                reason: "it commits each DDL statement at once, so a rehearsal would really run it"
+                    .to_owned(),
+            })
+        }
     }
 
     async fn release<T>(&mut self, result: Result<T>) -> Result<T> {
@@ -295,16 +358,37 @@ impl Session {
         if options.missing == MissingPolicy::Revert {
             let unknown: Vec<AppliedMigration> =
                 state::missing_rows(set, &applied).cloned().collect();
-            for row in &unknown {
+            for (position, row) in unknown.iter().enumerate() {
                 let down = resolve_down(set, row, DownChoice::Stored)?;
-                let step = self.revert_one(row, &down).await?;
-                progress(&step);
+                progress(&Event::Started {
+                    operation: Operation::Revert,
+                    version: &row.version,
+                    name: &row.name,
+                    position: position + 1,
+                    total: unknown.len(),
+                });
+                let step = self.revert_one(row, &down, true, &mut *progress).await?;
+                progress(&Event::Finished(&step));
                 steps.push(step);
             }
         }
-        for migration in pending {
-            let step = self.apply_one(migration).await?;
-            progress(&step);
+        let total = pending.len();
+        for (position, migration) in pending.into_iter().enumerate() {
+            if options.dry_run && migration.up().no_transaction() {
+                return Err(Refusal::NotRehearsable {
+                    migration: migration.to_string(),
+                }
+                .into());
+            }
+            progress(&Event::Started {
+                operation: Operation::Apply,
+                version: migration.version().as_str(),
+                name: migration.name(),
+                position: position + 1,
+                total,
+            });
+            let step = self.apply_one(migration, &mut *progress).await?;
+            progress(&Event::Finished(&step));
             steps.push(step);
         }
         Ok(steps)
@@ -331,10 +415,26 @@ impl Session {
             }
         }
         let mut steps = Vec::new();
-        for (row, down) in selected.into_iter().zip(downs) {
+        let total = selected.len();
+        for (position, (row, down)) in selected.into_iter().zip(downs).enumerate() {
             let down = down?;
-            let step = self.revert_one(row, &down).await?;
-            progress(&step);
+            if options.dry_run && down.no_transaction {
+                return Err(Refusal::NotRehearsable {
+                    migration: row.label(),
+                }
+                .into());
+            }
+            progress(&Event::Started {
+                operation: Operation::Revert,
+                version: &row.version,
+                name: &row.name,
+                position: position + 1,
+                total,
+            });
+            let step = self
+                .revert_one(row, &down, options.backup, &mut *progress)
+                .await?;
+            progress(&Event::Finished(&step));
             steps.push(step);
         }
         Ok(steps)
@@ -372,11 +472,11 @@ impl Session {
                     .map_err(Error::database(writing))?;
             }
         }
-        self.audit(Operation::Repair, &row.version, &row.name, started, None)
+        self.audit(Operation::Repair, &row.version, &row.name, started, None, 0)
             .await
     }
 
-    async fn apply_one(&mut self, migration: &Migration) -> Result<Step> {
+    async fn apply_one(&mut self, migration: &Migration, progress: Progress<'_>) -> Result<Step> {
         let started = Utc::now();
         let timer = Instant::now();
         let no_transaction = migration.up().no_transaction();
@@ -403,8 +503,9 @@ impl Session {
                 sql: migration.up().sql(),
                 path: Some(migration.up_path()),
                 first_line: migration.up().first_line(),
+                stays: "pending",
             };
-            run_script(&mut *self.driver, &script).await?;
+            run_script(&mut *self.driver, &script, progress).await?;
             row.dirty = false;
             row.execution_ms = elapsed_ms(timer);
             self.driver
@@ -423,6 +524,7 @@ impl Session {
                 no_transaction,
                 started,
                 outcome,
+                0,
             )
             .await;
         if let Err(error) = &finished
@@ -441,15 +543,30 @@ impl Session {
             version: version.to_owned(),
             name: migration.name().to_owned(),
             execution_ms: row.execution_ms,
+            rows_backed_up: 0,
+            backup_id: None,
         })
     }
 
-    async fn revert_one(&mut self, row: &AppliedMigration, down: &DownScript) -> Result<Step> {
+    /// Reverts one migration: its backup (on MySQL before the dirty marker,
+    /// since the copy commits at once; elsewhere inside the step, so that a
+    /// failed down leaves no backup behind), its down, its tracking row.
+    async fn revert_one(
+        &mut self,
+        row: &AppliedMigration,
+        down: &DownScript,
+        take_backup: bool,
+        progress: Progress<'_>,
+    ) -> Result<Step> {
         let no_transaction = down.no_transaction;
         let started = Utc::now();
         let timer = Instant::now();
         let writing = "updating _rollback_migrations";
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
+        let mut taken = None;
+        if take_backup && mark_dirty {
+            taken = self.back_up(row, down, &mut *progress).await?;
+        }
         if mark_dirty {
             let mut dirty = row.clone();
             dirty.dirty = true;
@@ -465,14 +582,18 @@ impl Session {
             .map_err(Error::database("starting the migration's transaction"))?;
         let label = row.label();
         let outcome = async {
+            if take_backup && !mark_dirty {
+                taken = self.back_up(row, down, &mut *progress).await?;
+            }
             let script = ScriptRun {
                 migration: &label,
                 kind: "down",
                 sql: &down.sql,
                 path: down.path.as_deref(),
                 first_line: down.first_line,
+                stays: "applied",
             };
-            run_script(&mut *self.driver, &script).await?;
+            run_script(&mut *self.driver, &script, progress).await?;
             self.driver
                 .tracking()
                 .delete_applied(&row.version)
@@ -480,6 +601,7 @@ impl Session {
                 .map_err(Error::database(writing))
         }
         .await;
+        let rows_backed_up = taken.as_ref().map_or(0, |backup| backup.rows);
         let finished = self
             .finish_step(
                 Operation::Revert,
@@ -488,6 +610,7 @@ impl Session {
                 no_transaction,
                 started,
                 outcome,
+                rows_backed_up,
             )
             .await;
         if let Err(error) = &finished
@@ -506,7 +629,32 @@ impl Session {
             version: row.version.clone(),
             name: row.name.clone(),
             execution_ms: elapsed_ms(timer),
+            rows_backed_up,
+            backup_id: taken.map(|backup| backup.id),
         })
+    }
+
+    /// Copies what `down` destroys, as the database stands right before it.
+    async fn back_up(
+        &mut self,
+        row: &AppliedMigration,
+        down: &DownScript,
+        progress: Progress<'_>,
+    ) -> Result<Option<backup::Backup>> {
+        let timer = Instant::now();
+        let analyzed = rollback_core::sql::analyze_script(&down.sql, self.dialect());
+        let targets = plan::backup_targets(&mut *self.driver, &analyzed).await?;
+        if targets.is_empty() {
+            return Ok(None);
+        }
+        let taken = backup::take(&mut *self.driver, &row.version, &row.name, &targets).await?;
+        if let Some(backup) = &taken {
+            progress(&Event::BackedUp {
+                backup,
+                elapsed: timer.elapsed(),
+            });
+        }
+        Ok(taken)
     }
 
     /// Whether a step that failed with `error` left the database as it was,
@@ -516,7 +664,7 @@ impl Session {
     /// commits before any DDL statement runs, even one that then fails; a
     /// no-transaction script commits as it goes), and the marker stays.
     fn left_nothing(&self, error: &Error, script: &str, no_transaction: bool) -> bool {
-        let Error::Statement(failure) = error else {
+        let (Error::Statement(failure) | Error::Cancelled { failure, .. }) = error else {
             return false;
         };
         let statements = split(script, self.dialect());
@@ -531,20 +679,23 @@ impl Session {
     }
 
     /// Commits or rolls back a step, then writes its audit row.
-    async fn finish_step(
+    #[expect(clippy::too_many_arguments, reason = "the audit row's fields")]
+    async fn finish_step<T>(
         &mut self,
         operation: Operation,
         version: &str,
         name: &str,
         no_transaction: bool,
         started: DateTime<Utc>,
-        outcome: Result<()>,
-    ) -> Result<()> {
+        outcome: Result<T>,
+        rows_backed_up: i64,
+    ) -> Result<T> {
         let outcome = match outcome {
-            Ok(()) => self
+            Ok(value) => self
                 .driver
                 .commit_step(no_transaction)
                 .await
+                .map(|()| value)
                 .map_err(Error::database("committing the migration")),
             Err(error) => {
                 // The step's own error is the one to report; a failed rollback
@@ -554,7 +705,7 @@ impl Session {
             }
         };
         let message = outcome.as_ref().err().map(|error| display_chain(error));
-        self.audit(operation, version, name, started, message)
+        self.audit(operation, version, name, started, message, rows_backed_up)
             .await?;
         outcome
     }
@@ -566,6 +717,7 @@ impl Session {
         name: &str,
         started_at: DateTime<Utc>,
         error: Option<String>,
+        rows_backed_up: i64,
     ) -> Result<()> {
         let entry = LogEntry {
             id: None,
@@ -580,7 +732,7 @@ impl Session {
                 Outcome::Success
             },
             error,
-            rows_backed_up: 0,
+            rows_backed_up,
             actor: actor(),
         };
         self.driver

@@ -1,30 +1,31 @@
-//! Asking before a rollback: the plan is shown at the terminal and the person
-//! types `ROLLBACK`; without a terminal, `--yes` is the only way through.
-//!
-//! Until statements are classified, every down counts as destructive (an
-//! unclassified statement is treated as destructive, DESIGN §5), so every
-//! rollback that would run something asks.
+//! Asking before something destroys data: the plan is shown at the terminal
+//! and the person types the confirmation word; without a terminal, `--yes` is
+//! the only way through (exit code 3 otherwise, nothing changed).
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Result;
-use rollback_runtime::{DatabaseUrl, PlannedRevert};
+use rollback_runtime::RollbackPlan;
 
+use super::plan;
 use crate::failure::RefusedError;
 
-/// The word that confirms.
-const CONFIRMATION: &str = "ROLLBACK";
-
-/// Returns when the rollback may go ahead: nothing to revert, or the person
-/// at the terminal typed `ROLLBACK`. Otherwise a refusal (exit code 3).
-pub fn confirm(plan: &[PlannedRevert], url: &DatabaseUrl) -> Result<()> {
-    if plan.is_empty() {
+/// Returns when the rollback may go ahead: nothing in it destroys data (only
+/// schema changes that lose nothing), or the person at the terminal typed
+/// `ROLLBACK`. Otherwise a refusal.
+pub fn confirm_plan(plan: &RollbackPlan) -> Result<()> {
+    if !plan.needs_confirmation() {
         return Ok(());
     }
-    let what = match plan {
+    let what = match plan.migrations.as_slice() {
         [one] => format!("revert {} {}", one.version, one.name),
-        _ => format!("revert {} migrations", plan.len()),
+        _ => format!("revert {} migrations", plan.migrations.len()),
     };
+    ask("ROLLBACK", &what, &plan::human(plan))
+}
+
+/// Shows `shown` and waits for `word` to be typed before doing `what`.
+pub fn ask(word: &str, what: &str, shown: &str) -> Result<()> {
     if !std::io::stdin().is_terminal() {
         return Err(RefusedError(format!(
             "refusing to {what} without confirmation: there is no terminal to confirm at; pass --yes to confirm"
@@ -32,26 +33,16 @@ pub fn confirm(plan: &[PlannedRevert], url: &DatabaseUrl) -> Result<()> {
         .into());
     }
     let mut stderr = std::io::stderr().lock();
-    writeln!(stderr, "This rollback runs on {url}:")?;
-    for step in plan {
-        writeln!(
-            stderr,
-            "\n  {} {}  ({})",
-            step.version, step.name, step.source
-        )?;
-        for statement in &step.statements {
-            writeln!(stderr, "    {};", statement.trim().trim_end_matches(';'))?;
-        }
-    }
-    write!(stderr, "\nType {CONFIRMATION} to {what}: ")?;
+    writeln!(stderr, "{shown}")?;
+    write!(stderr, "\nType {word} to {what}: ")?;
     stderr.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    if answer.trim() == CONFIRMATION {
+    if answer.trim() == word {
         Ok(())
     } else {
         Err(RefusedError(format!(
-            "not confirmed: nothing was reverted (type {CONFIRMATION} to confirm)"
+            "not confirmed: nothing was changed (type {word} to confirm)"
         ))
         .into())
     }

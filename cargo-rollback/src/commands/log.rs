@@ -1,6 +1,7 @@
 //! `cargo rollback log`: the audit log.
 
 use anyhow::Result;
+use rollback_runtime::Operation;
 
 use super::{connect, label};
 use crate::cli::GlobalArgs;
@@ -31,6 +32,13 @@ pub async fn run(global: &GlobalArgs, limit: u32, output: Output) -> Result<u8> 
             label(&entry.version, &entry.name),
             entry.actor,
         );
+        if entry.rows_backed_up > 0 {
+            let noun = match entry.operation {
+                Operation::Restore => "restored",
+                _ => "backed up",
+            };
+            line.push_str(&format!("  {} rows {noun}", entry.rows_backed_up));
+        }
         if let Some(error) = &entry.error {
             line.push_str(&format!("\n    {error}"));
         }

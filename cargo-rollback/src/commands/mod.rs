@@ -1,23 +1,25 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
+mod backups;
 mod check;
 mod confirm;
 mod init;
 mod log;
 mod new;
+mod plan;
 mod repair;
+mod restore;
 mod revert;
 mod status;
 mod up;
 
 use anyhow::Result;
-use rollback_runtime::{
-    ConnectOptions, Error, LoadOptions, MigrationSet, Operation, Session, Step, Version,
-};
+use rollback_runtime::{ConnectOptions, Error, LoadOptions, MigrationSet, Session, Step, Version};
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, Format, GlobalArgs};
 use crate::failure::{UsageError, warn};
 use crate::output::Output;
+use crate::progress::RunView;
 use crate::project::{Project, database_url};
 
 /// Runs the command; returns the exit code of a run that did not fail.
@@ -25,15 +27,26 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     let global = &cli.global;
     if cli.command.is_some() && cli.revert.any_given() {
         return Err(UsageError(
-            "VERSION, --last, --to, --all, --out-of-order, --use-file and --use-stored belong to the rollback, which takes no subcommand".to_owned(),
+            "VERSION, --last, --to, --all, --out-of-order, --use-file, --use-stored, --no-backup and --dry-run belong to the rollback, which takes no subcommand".to_owned(),
         )
         .into());
     }
+    if output.format == Format::Markdown && !matches!(cli.command, Some(Command::Plan { .. })) {
+        return Err(UsageError("--format markdown is for `cargo rollback plan`".to_owned()).into());
+    }
     match cli.command {
         None => revert::run(global, &cli.revert, output).await,
-        Some(Command::Up { to, ignore_missing }) => {
-            up::run(global, to.as_deref(), ignore_missing, output).await
-        }
+        Some(Command::Up {
+            to,
+            ignore_missing,
+            dry_run,
+        }) => up::run(global, to.as_deref(), ignore_missing, dry_run, output).await,
+        Some(Command::Plan {
+            selection,
+            no_backup,
+        }) => plan::run(global, &selection, no_backup, output).await,
+        Some(Command::Backups { action }) => backups::run(global, action, output).await,
+        Some(Command::Restore { id }) => restore::run(global, id, output).await,
         Some(Command::Status) => status::run(global, output).await,
         Some(Command::New { name, layout }) => new::run(global, &name, layout, output),
         Some(Command::Check) => check::run(global, output),
@@ -72,33 +85,23 @@ async fn connect(
         create_if_missing,
         init_sql: project.init_sql.clone(),
         lock_timeout: global.lock_timeout,
+        statement_timeout: global.statement_timeout,
     };
     let session = Session::connect(&url, &options).await?;
     output.detail(&format!("database: {}", session.url()));
     Ok(session)
 }
 
-/// Prints each step as it finishes (`Applied 1 users (3 ms)`) and keeps it.
-fn announce_step(output: Output, done: &mut Vec<Step>) -> impl FnMut(&Step) + Send + '_ {
-    move |step| {
-        let verb = match step.operation {
-            Operation::Apply => "Applied",
-            _ => "Reverted",
-        };
-        output.say(&format!(
-            "{verb} {} ({})",
-            label(&step.version, &step.name),
-            milliseconds(u128::try_from(step.execution_ms).unwrap_or(0))
-        ));
-        done.push(step.clone());
-    }
-}
-
 /// Ends a run: the steps done as JSON (after a failure part-way too, so a
 /// script sees what changed), then the run's error, if any.
-fn finish_steps(output: Output, done: &[Step], result: Result<Vec<Step>, Error>) -> Result<()> {
+fn finish_steps(
+    output: Output,
+    view: &mut RunView,
+    result: Result<Vec<Step>, Error>,
+) -> Result<()> {
+    view.finish();
     if output.json() {
-        output.json_value(&done);
+        output.json_value(&view.done);
     }
     result?;
     Ok(())
@@ -112,7 +115,7 @@ fn parse_version(text: &str) -> Result<Version, Error> {
 }
 
 /// `version name`, for messages.
-fn label(version: &str, name: &str) -> String {
+pub fn label(version: &str, name: &str) -> String {
     if name.is_empty() {
         version.to_owned()
     } else {
@@ -121,7 +124,7 @@ fn label(version: &str, name: &str) -> String {
 }
 
 /// `3 ms`; `<1 ms` rather than a misleading `0 ms`.
-fn milliseconds(ms: u128) -> String {
+pub fn milliseconds(ms: u128) -> String {
     if ms == 0 {
         "<1 ms".to_owned()
     } else {

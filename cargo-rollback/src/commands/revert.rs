@@ -1,34 +1,46 @@
 //! `cargo rollback [VERSION] [--last N | --to V | --all]`: revert migrations.
 
-use anyhow::Result;
-use rollback_runtime::{DownChoice, RevertOptions, Selection};
+use std::time::Instant;
 
-use super::confirm::confirm;
-use super::{announce_step, connect, finish_steps, load_migrations, migrations, parse_version};
-use crate::cli::{GlobalArgs, RevertArgs};
-use crate::failure::SUCCESS;
-use crate::output::Output;
+use anyhow::Result;
+use rollback_runtime::{Dialect, DownChoice, RevertOptions, Selection};
+
+use super::confirm::confirm_plan;
+use super::{
+    connect, finish_steps, load_migrations, migrations, milliseconds, parse_version, plan,
+};
+use crate::cli::{GlobalArgs, RevertArgs, SelectionArgs};
+use crate::failure::{SUCCESS, warn};
+use crate::output::{Output, print_line};
+use crate::progress::RunView;
 use crate::project::Project;
 
 pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Result<u8> {
-    let selection = selection(args)?;
-    let down_choice = if args.use_file {
-        DownChoice::File
-    } else if args.use_stored {
-        DownChoice::Stored
-    } else {
-        DownChoice::Ask
-    };
+    let mut options = RevertOptions::new(selection(&args.selection)?);
+    options.down_choice = down_choice(&args.selection);
+    options.backup = !args.no_backup;
+    options.dry_run = args.dry_run;
     let project = Project::resolve(global)?;
     let set = load_migrations(&project, output)?;
     let mut session = connect(global, &project, false, output).await?;
-    let options = RevertOptions {
-        selection,
-        down_choice,
-    };
-    if !global.yes {
+    if args.dry_run && session.dialect() == Dialect::MySql {
+        // Nothing to rehearse in: show what would run instead.
+        let plan = session.plan_revert(&set, &options).await;
+        session.close().await;
+        let plan = plan?;
+        warn(
+            "MySQL and MariaDB commit each DDL statement at once, so a rehearsal would really run it: this is the plan instead",
+        );
+        if output.json() {
+            output.json_value(&plan);
+        } else {
+            print_line(&plan::human(&plan));
+        }
+        return Ok(SUCCESS);
+    }
+    if !global.yes && !args.dry_run {
         let confirmed = match session.plan_revert(&set, &options).await {
-            Ok(plan) => confirm(&plan, session.url()),
+            Ok(plan) => confirm_plan(&plan),
             Err(error) => Err(error.into()),
         };
         if let Err(error) = confirmed {
@@ -36,21 +48,30 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
             return Err(error);
         }
     }
-    let mut done = Vec::new();
+    let started = Instant::now();
+    let mut view = RunView::new(output, args.dry_run);
     let result = session
-        .revert(&set, &options, &mut announce_step(output, &mut done))
+        .revert(&set, &options, &mut |event| view.see(event))
         .await;
     session.close().await;
-    finish_steps(output, &done, result)?;
-    if done.is_empty() {
+    finish_steps(output, &mut view, result)?;
+    if args.dry_run {
+        view.print_timings();
+        output.say(&format!(
+            "Rehearsed {} in {}, then rolled everything back: nothing changed.",
+            migrations(view.done.len()),
+            milliseconds(started.elapsed().as_millis())
+        ));
+    } else if view.done.is_empty() {
         output.say("Nothing to revert.");
     } else {
-        output.say(&format!("Reverted {}.", migrations(done.len())));
+        output.say(&format!("Reverted {}.", migrations(view.done.len())));
     }
     Ok(SUCCESS)
 }
 
-fn selection(args: &RevertArgs) -> Result<Selection> {
+/// The migrations the options choose.
+pub(super) fn selection(args: &SelectionArgs) -> Result<Selection> {
     Ok(if let Some(version) = &args.version {
         Selection::One {
             version: parse_version(version)?,
@@ -65,4 +86,15 @@ fn selection(args: &RevertArgs) -> Result<Selection> {
     } else {
         Selection::Newest
     })
+}
+
+/// Which down runs when the file and the stored copy differ.
+pub(super) fn down_choice(args: &SelectionArgs) -> DownChoice {
+    if args.use_file {
+        DownChoice::File
+    } else if args.use_stored {
+        DownChoice::Stored
+    } else {
+        DownChoice::Ask
+    }
 }

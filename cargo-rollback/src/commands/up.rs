@@ -5,18 +5,18 @@ use std::time::Instant;
 use anyhow::Result;
 use rollback_runtime::{ApplyOptions, Error, MissingPolicy};
 
-use super::{
-    announce_step, connect, finish_steps, load_migrations, migrations, milliseconds, parse_version,
-};
+use super::{connect, finish_steps, load_migrations, migrations, milliseconds, parse_version};
 use crate::cli::GlobalArgs;
 use crate::failure::SUCCESS;
 use crate::output::Output;
+use crate::progress::RunView;
 use crate::project::Project;
 
 pub async fn run(
     global: &GlobalArgs,
     to: Option<&str>,
     ignore_missing: bool,
+    dry_run: bool,
     output: Output,
 ) -> Result<u8> {
     let target = to.map(parse_version).transpose()?;
@@ -32,7 +32,7 @@ pub async fn run(
         }
         .into());
     }
-    let mut session = connect(global, &project, true, output).await?;
+    let mut session = connect(global, &project, !dry_run, output).await?;
     let options = ApplyOptions {
         target,
         missing: if ignore_missing {
@@ -40,20 +40,27 @@ pub async fn run(
         } else {
             MissingPolicy::Error
         },
+        dry_run,
     };
     let started = Instant::now();
-    let mut done = Vec::new();
+    let mut view = RunView::new(output, dry_run);
     let result = session
-        .apply(&set, &options, &mut announce_step(output, &mut done))
+        .apply(&set, &options, &mut |event| view.see(event))
         .await;
     session.close().await;
-    finish_steps(output, &done, result)?;
-    if done.is_empty() {
+    finish_steps(output, &mut view, result)?;
+    if dry_run {
+        output.say(&format!(
+            "Rehearsed {} in {}, then rolled everything back: nothing changed.",
+            migrations(view.done.len()),
+            milliseconds(started.elapsed().as_millis())
+        ));
+    } else if view.done.is_empty() {
         output.say("Nothing to apply: the database is up to date.");
     } else {
         output.say(&format!(
             "Applied {} in {}.",
-            migrations(done.len()),
+            migrations(view.done.len()),
             milliseconds(started.elapsed().as_millis())
         ));
     }

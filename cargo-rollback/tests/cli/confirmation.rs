@@ -58,7 +58,7 @@ fn typing_rollback_at_the_terminal_confirms() {
     let run = project.run_at_terminal(&["--last", "1"], "ROLLBACK\n");
     run.success();
     // The plan is shown before the question.
-    let plan = run.stdout.find("DROP TABLE users;").expect(&run.stdout);
+    let plan = run.stdout.find("DROP TABLE users").expect(&run.stdout);
     let question = run
         .stdout
         .find("Type ROLLBACK to revert 1 users")
@@ -81,7 +81,7 @@ fn any_other_answer_at_the_terminal_refuses() {
     run.code(3);
     assert!(
         run.stdout
-            .contains("error: not confirmed: nothing was reverted"),
+            .contains("error: not confirmed: nothing was changed"),
         "{}",
         run.stdout
     );

@@ -1,7 +1,11 @@
 //! SQL as the databases see it: the dialects, and scripts split into statements.
 
+mod analysis;
 mod split;
 
+pub use analysis::{
+    AnalyzedStatement, Effect, StatementClass, TableName, analyze_script, analyze_statement,
+};
 pub use split::{Statement, split};
 
 /// The SQL dialect of a database, which decides how a script is tokenized

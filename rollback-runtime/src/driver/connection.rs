@@ -15,6 +15,8 @@ use sqlx::{
 };
 
 use super::ConnectOptions;
+use super::backups::BackupSql;
+use super::catalog::CatalogSql;
 use crate::error::{Error, Result};
 use crate::records::{AppliedMigration, LogEntry, Operation, Outcome};
 use crate::url::DatabaseUrl;
@@ -42,6 +44,14 @@ pub(crate) struct TrackingSql {
     pub insert_log: &'static str,
     /// The newest N log rows (N bound as an integer), oldest first.
     pub select_log: &'static str,
+}
+
+/// Everything a backend spells its own way, handed to
+/// [`MigrationConnection::open`].
+pub(crate) struct BackendSql {
+    pub tracking: TrackingSql,
+    pub catalog: CatalogSql,
+    pub backups: BackupSql,
 }
 
 /// The tracking tables of a migration connection: what the engine reads and
@@ -72,7 +82,7 @@ pub(crate) trait TrackingTables: Send {
 pub(crate) struct MigrationConnection<DB: Database> {
     /// The connection, for what the backend does its own way (locks).
     pub conn: DB::Connection,
-    sql: &'static TrackingSql,
+    pub(super) sql: &'static BackendSql,
 }
 
 impl<DB> MigrationConnection<DB>
@@ -88,7 +98,7 @@ where
         settings: &str,
         url: &DatabaseUrl,
         options: &ConnectOptions,
-        sql: &'static TrackingSql,
+        sql: &'static BackendSql,
     ) -> Result<MigrationConnection<DB>> {
         let connect_error = |source| Error::Connect {
             url: url.masked(),
@@ -150,21 +160,21 @@ where
     for<'r> DateTime<Utc>: Decode<'r, DB> + Encode<'r, DB> + Type<DB>,
 {
     async fn create(&mut self) -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(self.sql.create)
+        sqlx::raw_sql(self.sql.tracking.create)
             .execute(&mut self.conn)
             .await
             .map(drop)
     }
 
     async fn exists(&mut self) -> Result<bool, sqlx::Error> {
-        let row = sqlx::query(self.sql.exists)
+        let row = sqlx::query(self.sql.tracking.exists)
             .fetch_one(&mut self.conn)
             .await?;
         Ok(row.try_get::<i64, _>(0usize)? > 0)
     }
 
     async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error> {
-        let rows = sqlx::query(self.sql.select_applied)
+        let rows = sqlx::query(self.sql.tracking.select_applied)
             .fetch_all(&mut self.conn)
             .await?;
         rows.iter()
@@ -186,7 +196,7 @@ where
     }
 
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
-        sqlx::query(self.sql.upsert_applied)
+        sqlx::query(self.sql.tracking.upsert_applied)
             .bind(row.version.as_str())
             .bind(row.name.as_str())
             .bind(row.checksum_algorithm.as_str())
@@ -203,7 +213,7 @@ where
     }
 
     async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(self.sql.delete_applied)
+        sqlx::query(self.sql.tracking.delete_applied)
             .bind(version)
             .execute(&mut self.conn)
             .await
@@ -211,7 +221,7 @@ where
     }
 
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
-        sqlx::query(self.sql.insert_log)
+        sqlx::query(self.sql.tracking.insert_log)
             .bind(entry.operation.as_str())
             .bind(entry.version.as_str())
             .bind(entry.name.as_str())
@@ -227,7 +237,7 @@ where
     }
 
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
-        let rows = sqlx::query(self.sql.select_log)
+        let rows = sqlx::query(self.sql.tracking.select_log)
             .bind(i64::from(limit))
             .fetch_all(&mut self.conn)
             .await?;

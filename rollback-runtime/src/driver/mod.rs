@@ -1,6 +1,8 @@
 //! One small trait over the databases: the engine in `session.rs` speaks only
 //! to it, and each backend is one file.
 
+mod backups;
+mod catalog;
 mod connection;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
@@ -12,10 +14,12 @@ pub(crate) mod sqlite;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rollback_core::sql::Dialect;
+use rollback_core::sql::{Dialect, TableName};
 
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
+pub(crate) use backups::BackupTables;
+pub(crate) use catalog::{Catalog, ColumnInfo};
 pub(crate) use connection::TrackingTables;
 
 /// How to open a connection.
@@ -25,8 +29,12 @@ pub struct ConnectOptions {
     pub create_if_missing: bool,
     /// SQL run on every connection before any migration (`PRAGMA foreign_keys = OFF`, …).
     pub init_sql: Option<String>,
-    /// How long to wait for another run's lock.
+    /// How long to wait for another run's lock, and for a lock a statement
+    /// needs (a table an application holds).
     pub lock_timeout: Duration,
+    /// How long one statement may run before the database cancels it; no
+    /// limit when `None`.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Default for ConnectOptions {
@@ -35,6 +43,7 @@ impl Default for ConnectOptions {
             create_if_missing: false,
             init_sql: None,
             lock_timeout: Duration::from_secs(60),
+            statement_timeout: None,
         }
     }
 }
@@ -87,10 +96,59 @@ pub(crate) trait Driver: Send {
     /// Runs one statement of a migration script.
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error>;
 
+    /// Runs one statement and returns how many rows it inserted or changed.
+    async fn execute_counting(&mut self, statement: &str) -> Result<u64, sqlx::Error>;
+
+    /// Which of the run's limits cancelled a statement that failed with
+    /// `error`, if one did.
+    fn cancelled_by(&self, error: &sqlx::Error) -> Option<Limit>;
+
+    /// Turns the run into a rehearsal: from here to `unlock`, everything is
+    /// rolled back at the end. False where the database cannot (DDL that
+    /// commits at once).
+    async fn begin_rehearsal(&mut self) -> Result<bool, sqlx::Error> {
+        Ok(false)
+    }
+
+    /// After rows were restored with the ids they had: PostgreSQL moves the
+    /// table's sequences past them, so the next insert does not collide.
+    async fn after_rows_restored(&mut self, _table: &TableName) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// The tracking tables, on the same connection.
     fn tracking(&mut self) -> &mut dyn TrackingTables;
 
+    /// The database's catalog, on the same connection.
+    fn catalog(&mut self) -> &mut dyn Catalog;
+
+    /// The backup catalog, on the same connection.
+    fn backups(&mut self) -> &mut dyn BackupTables;
+
     async fn close(self: Box<Self>);
+}
+
+/// A limit of the run that the database enforces by cancelling a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    expect(dead_code, reason = "only the database backends cancel statements")
+)]
+pub(crate) enum Limit {
+    /// `--statement-timeout`.
+    Statement(Duration),
+    /// `--lock-timeout`, on a lock the statement waited for.
+    Lock(Duration),
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (what, flag, limit) = match self {
+            Limit::Statement(limit) => ("statement timeout", "--statement-timeout", limit),
+            Limit::Lock(limit) => ("lock timeout", "--lock-timeout", limit),
+        };
+        write!(f, "{what} of {}s ({flag})", limit.as_secs_f64())
+    }
 }
 
 /// Opens a connection for `url`.

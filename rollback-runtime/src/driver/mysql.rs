@@ -18,21 +18,117 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
-use sqlx::mysql::MySqlConnectOptions;
+use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError};
 use sqlx::{AssertSqlSafe, MySql};
 
+use super::backups::with_question_marks;
+use super::catalog::CatalogSql;
 use super::connection::{
-    INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql, TrackingTables,
+    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql,
     connect_options,
 };
-use super::{ConnectOptions, Driver};
+use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
 /// The lock's name: under MySQL's 64-character limit for any database name.
 const LOCK_NAME: &str = "CONCAT('cargo-rollback-', MD5(DATABASE()))";
 
-static TRACKING: TrackingSql = TrackingSql {
+/// MariaDB's `ER_STATEMENT_TIMEOUT` and MySQL's `ER_QUERY_TIMEOUT`: a
+/// statement ran past `max_statement_time` / `max_execution_time`.
+const STATEMENT_TIMEOUT_ERRORS: [u16; 2] = [1969, 3024];
+
+/// `ER_LOCK_WAIT_TIMEOUT`: a row or metadata lock wait ran out.
+const LOCK_WAIT_TIMEOUT: u16 = 1205;
+
+/// The database a query's first parameter names, else the connection's own.
+macro_rules! schema {
+    () => {
+        "COALESCE(?, DATABASE())"
+    };
+}
+
+static SQL: BackendSql = BackendSql {
+    tracking: TRACKING,
+    catalog: CatalogSql {
+        columns: concat!(
+            "SELECT column_name AS name,
+                    CAST(extra LIKE '%GENERATED%' OR extra LIKE '%PERSISTENT%' AS SIGNED) AS generated,
+                    CAST(0 AS SIGNED) AS identity_always, column_type AS type_name,
+                    CAST(0 AS SIGNED) AS user_type
+             FROM information_schema.columns WHERE table_schema = ",
+            schema!(),
+            " AND table_name = ? ORDER BY ordinal_position"
+        ),
+        keys: concat!(
+            "SELECT s.index_name AS key_name, s.column_name AS column_name
+             FROM information_schema.statistics s WHERE s.table_schema = ",
+            schema!(),
+            " AND s.table_name = ? AND s.non_unique = 0
+               AND NOT EXISTS (SELECT 1 FROM information_schema.statistics u
+                               JOIN information_schema.columns c
+                                 ON c.table_schema = u.table_schema AND c.table_name = u.table_name
+                                AND c.column_name = u.column_name
+                               WHERE u.table_schema = s.table_schema AND u.table_name = s.table_name
+                                 AND u.index_name = s.index_name AND c.is_nullable = 'YES')
+             ORDER BY s.index_name = 'PRIMARY' DESC, s.index_name, s.seq_in_index"
+        ),
+        referencing: concat!(
+            "SELECT DISTINCT table_name FROM information_schema.key_column_usage
+             WHERE referenced_table_schema = ",
+            schema!(),
+            " AND referenced_table_name = ? AND table_name <> referenced_table_name ORDER BY 1"
+        ),
+        indexes: concat!(
+            "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = ",
+            schema!(),
+            " AND table_name = ? ORDER BY 1"
+        ),
+        // MariaDB keeps no view dependencies: a view whose definition names
+        // the table (as the server writes it, in backquotes) is taken to read it.
+        views: concat!(
+            "SELECT table_name FROM information_schema.views WHERE table_schema = ",
+            schema!(),
+            " AND view_definition LIKE CONCAT('%`', ?, '`%') ORDER BY 1"
+        ),
+        size: concat!(
+            "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED)
+             FROM information_schema.tables WHERE table_schema = ",
+            schema!(),
+            " AND table_name = ?"
+        ),
+        schema_tables: "SELECT table_name FROM information_schema.tables
+             WHERE table_schema = ? AND table_type = 'BASE TABLE' AND ? IS NOT NULL ORDER BY 1",
+    },
+    backups: with_question_marks(
+        "CREATE TABLE IF NOT EXISTS _rollback_backups (
+                id BIGINT NOT NULL PRIMARY KEY,
+                version VARCHAR(255) NOT NULL,
+                name TEXT NOT NULL,
+                created_at DATETIME(6) NOT NULL,
+                row_count BIGINT NOT NULL,
+                byte_count BIGINT NOT NULL,
+                restored_at DATETIME(6)
+            ) CHARACTER SET utf8mb4;
+            CREATE TABLE IF NOT EXISTS _rollback_backup_items (
+                backup_id BIGINT NOT NULL,
+                position BIGINT NOT NULL,
+                kind VARCHAR(16) NOT NULL,
+                source_schema VARCHAR(255),
+                source_table VARCHAR(255) NOT NULL,
+                source_column VARCHAR(255),
+                key_columns TEXT NOT NULL,
+                backup_schema VARCHAR(255),
+                backup_table VARCHAR(255) NOT NULL,
+                row_count BIGINT NOT NULL,
+                PRIMARY KEY (backup_id, position)
+            ) CHARACTER SET utf8mb4;",
+        "SELECT COUNT(*) FROM information_schema.tables
+             WHERE table_schema = DATABASE() AND table_name IN ('_rollback_backups', '_rollback_backup_items')",
+    ),
+};
+
+const TRACKING: TrackingSql = TrackingSql {
     create: "CREATE TABLE IF NOT EXISTS _rollback_migrations (
             version VARCHAR(255) NOT NULL PRIMARY KEY,
             name TEXT NOT NULL,
@@ -72,6 +168,7 @@ static TRACKING: TrackingSql = TrackingSql {
 pub(crate) struct MySqlDriver {
     conn: MigrationConnection<MySql>,
     lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
     locked: bool,
 }
 
@@ -100,11 +197,26 @@ impl MySqlDriver {
         let settings = format!(
             "SET SESSION lock_wait_timeout = {seconds}, SESSION innodb_lock_wait_timeout = {seconds}"
         );
-        let conn =
-            MigrationConnection::open(&connect_options, &settings, url, options, &TRACKING).await?;
+        let mut conn =
+            MigrationConnection::open(&connect_options, &settings, url, options, &SQL).await?;
+        if let Some(timeout) = options.statement_timeout {
+            let setting = statement_timeout_setting(&mut conn, timeout)
+                .await
+                .map_err(|source| Error::Connect {
+                    url: url.masked(),
+                    source,
+                })?;
+            conn.execute(&setting)
+                .await
+                .map_err(|source| Error::Connect {
+                    url: url.masked(),
+                    source,
+                })?;
+        }
         Ok(MySqlDriver {
             conn,
             lock_timeout: options.lock_timeout,
+            statement_timeout: options.statement_timeout,
             locked: false,
         })
     }
@@ -152,11 +264,60 @@ impl Driver for MySqlDriver {
         self.conn.execute(statement).await
     }
 
+    async fn execute_counting(&mut self, statement: &str) -> Result<u64, sqlx::Error> {
+        let result = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
+            .execute(&mut self.conn.conn)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
+    fn cancelled_by(&self, error: &sqlx::Error) -> Option<Limit> {
+        let number = error
+            .as_database_error()?
+            .try_downcast_ref::<MySqlDatabaseError>()?
+            .number();
+        if STATEMENT_TIMEOUT_ERRORS.contains(&number) {
+            self.statement_timeout.map(Limit::Statement)
+        } else if number == LOCK_WAIT_TIMEOUT {
+            Some(Limit::Lock(self.lock_timeout))
+        } else {
+            None
+        }
+    }
+
     fn tracking(&mut self) -> &mut dyn TrackingTables {
+        &mut self.conn
+    }
+
+    fn catalog(&mut self) -> &mut dyn Catalog {
+        &mut self.conn
+    }
+
+    fn backups(&mut self) -> &mut dyn BackupTables {
         &mut self.conn
     }
 
     async fn close(self: Box<Self>) {
         self.conn.close().await;
     }
+}
+
+/// The session setting that caps a statement's time: MariaDB's
+/// `max_statement_time` (seconds, any statement), else MySQL's
+/// `max_execution_time` (milliseconds, which MySQL applies to `SELECT` only).
+async fn statement_timeout_setting(
+    conn: &mut MigrationConnection<MySql>,
+    timeout: Duration,
+) -> Result<String, sqlx::Error> {
+    let version: String = sqlx::query_scalar("SELECT VERSION()")
+        .fetch_one(&mut conn.conn)
+        .await?;
+    Ok(if version.contains("MariaDB") {
+        format!("SET SESSION max_statement_time = {}", timeout.as_secs_f64())
+    } else {
+        format!(
+            "SET SESSION max_execution_time = {}",
+            timeout.as_millis().max(1)
+        )
+    })
 }

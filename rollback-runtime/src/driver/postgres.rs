@@ -12,15 +12,18 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rollback_core::sql::Dialect;
-use sqlx::Postgres;
+use rollback_core::sql::{Dialect, TableName};
 use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Postgres};
 
+use super::backups::{BackupSql, NEXT_ID, SELECT_BACKUPS, SELECT_ITEMS};
+use super::catalog::CatalogSql;
 use super::connection::{
-    MigrationConnection, SELECT_APPLIED, TrackingSql, TrackingTables, connect_options,
+    BackendSql, MigrationConnection, SELECT_APPLIED, TrackingSql, connect_options,
 };
-use super::{ConnectOptions, Driver, lock_error};
+use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables, lock_error};
 use crate::error::{Error, Result};
+use crate::quote;
 use crate::url::DatabaseUrl;
 
 /// The advisory lock's key: the same in every process of every version of
@@ -31,7 +34,131 @@ const LOCK_KEY: i64 = 0x726f_6c6c_6261_636b; // "rollback"
 /// `lock_not_available`: a lock wait ran past `lock_timeout`.
 const LOCK_NOT_AVAILABLE: &str = "55P03";
 
-static TRACKING: TrackingSql = TrackingSql {
+/// `query_canceled`: a statement ran past `statement_timeout`.
+const QUERY_CANCELED: &str = "57014";
+
+/// The schema a query's first parameter names, else the connection's own.
+macro_rules! schema {
+    () => {
+        "COALESCE($1, current_schema())"
+    };
+}
+
+static SQL: BackendSql = BackendSql {
+    tracking: TRACKING,
+    catalog: CatalogSql {
+        columns: concat!(
+            "SELECT a.attname::text AS name, (a.attgenerated <> '')::int::int8 AS generated,
+                    (a.attidentity = 'a')::int::int8 AS identity_always,
+                    pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
+                    (COALESCE(e.typnamespace, t.typnamespace) <> 'pg_catalog'::regnamespace)::int::int8 AS user_type
+             FROM pg_catalog.pg_attribute a
+             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+             LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+             WHERE n.nspname = ",
+            schema!(),
+            " AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+             ORDER BY a.attnum"
+        ),
+        keys: concat!(
+            "SELECT ci.relname::text AS key_name, a.attname::text AS column_name
+             FROM pg_catalog.pg_index i
+             JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+             JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+             WHERE n.nspname = ",
+            schema!(),
+            " AND c.relname = $2
+               AND (i.indisprimary OR (i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey) AS u(attnum)
+                                    JOIN pg_catalog.pg_attribute x ON x.attrelid = c.oid AND x.attnum = u.attnum
+                                    WHERE NOT x.attnotnull)))
+             ORDER BY i.indisprimary DESC, ci.relname, k.ord"
+        ),
+        referencing: concat!(
+            "SELECT DISTINCT src.relname::text
+             FROM pg_catalog.pg_constraint k
+             JOIN pg_catalog.pg_class t ON t.oid = k.confrelid
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+             JOIN pg_catalog.pg_class src ON src.oid = k.conrelid
+             WHERE k.contype = 'f' AND k.conrelid <> k.confrelid AND n.nspname = ",
+            schema!(),
+            " AND t.relname = $2 ORDER BY 1"
+        ),
+        indexes: concat!(
+            "SELECT indexname::text FROM pg_catalog.pg_indexes WHERE schemaname = ",
+            schema!(),
+            " AND tablename = $2 ORDER BY 1"
+        ),
+        views: concat!(
+            "SELECT DISTINCT v.relname::text
+             FROM pg_catalog.pg_depend d
+             JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+             JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+             JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+             WHERE v.oid <> t.oid AND n.nspname = ",
+            schema!(),
+            " AND t.relname = $2 ORDER BY 1"
+        ),
+        size: concat!(
+            "SELECT pg_catalog.pg_total_relation_size(c.oid)::int8
+             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ",
+            schema!(),
+            " AND c.relname = $2"
+        ),
+        schema_tables: "SELECT c.relname::text
+             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND $2::text IS NOT NULL ORDER BY 1",
+    },
+    backups: BackupSql {
+        create: "CREATE SCHEMA IF NOT EXISTS _rollback_backup;
+            CREATE TABLE IF NOT EXISTS _rollback_backups (
+                id BIGINT PRIMARY KEY,
+                version TEXT NOT NULL,
+                name TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                row_count BIGINT NOT NULL,
+                byte_count BIGINT NOT NULL,
+                restored_at TIMESTAMPTZ
+            );
+            CREATE TABLE IF NOT EXISTS _rollback_backup_items (
+                backup_id BIGINT NOT NULL,
+                position BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                source_schema TEXT,
+                source_table TEXT NOT NULL,
+                source_column TEXT,
+                key_columns TEXT NOT NULL,
+                backup_schema TEXT,
+                backup_table TEXT NOT NULL,
+                row_count BIGINT NOT NULL,
+                PRIMARY KEY (backup_id, position)
+            );",
+        exists: "SELECT count(*) FROM pg_catalog.pg_class
+             WHERE relname IN ('_rollback_backups', '_rollback_backup_items') AND relkind = 'r'
+               AND pg_catalog.pg_table_is_visible(oid)",
+        next_id: NEXT_ID,
+        insert_backup: "INSERT INTO _rollback_backups
+                (id, version, name, created_at, row_count, byte_count) VALUES ($1, $2, $3, $4, $5, $6)",
+        insert_item: "INSERT INTO _rollback_backup_items
+                (backup_id, position, kind, source_schema, source_table, source_column,
+                 key_columns, backup_schema, backup_table, row_count)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        select_backups: SELECT_BACKUPS,
+        select_items: SELECT_ITEMS,
+        mark_restored: "UPDATE _rollback_backups SET restored_at = $1 WHERE id = $2",
+        delete_items: "DELETE FROM _rollback_backup_items WHERE backup_id = $1",
+        delete_backup: "DELETE FROM _rollback_backups WHERE id = $1",
+    },
+};
+
+const TRACKING: TrackingSql = TrackingSql {
     create: "CREATE TABLE IF NOT EXISTS _rollback_migrations (
             version TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -84,7 +211,11 @@ static TRACKING: TrackingSql = TrackingSql {
 pub(crate) struct PostgresDriver {
     conn: MigrationConnection<Postgres>,
     lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
     locked: bool,
+    /// Whether the run is one transaction that `unlock` rolls back, each
+    /// migration a savepoint inside it.
+    rehearsing: bool,
 }
 
 impl PostgresDriver {
@@ -103,13 +234,19 @@ impl PostgresDriver {
     ) -> Result<PostgresDriver> {
         // At least one millisecond: PostgreSQL reads 0 as "wait for ever".
         let millis = options.lock_timeout.as_millis().max(1);
-        let settings = format!("SET lock_timeout = {millis}");
+        let mut settings = format!("SET lock_timeout = {millis}");
+        if let Some(timeout) = options.statement_timeout {
+            let millis = timeout.as_millis().max(1);
+            settings.push_str(&format!("; SET statement_timeout = {millis}"));
+        }
         let conn =
-            MigrationConnection::open(&connect_options, &settings, url, options, &TRACKING).await?;
+            MigrationConnection::open(&connect_options, &settings, url, options, &SQL).await?;
         Ok(PostgresDriver {
             conn,
             lock_timeout: options.lock_timeout,
+            statement_timeout: options.statement_timeout,
             locked: false,
+            rehearsing: false,
         })
     }
 }
@@ -135,6 +272,13 @@ impl Driver for PostgresDriver {
     }
 
     async fn unlock(&mut self) -> Result<()> {
+        if self.rehearsing {
+            self.rehearsing = false;
+            self.conn
+                .execute("ROLLBACK")
+                .await
+                .map_err(Error::database("rolling the rehearsal back"))?;
+        }
         if !self.locked {
             return Ok(());
         }
@@ -147,15 +291,100 @@ impl Driver for PostgresDriver {
             .map_err(Error::database("releasing the migration lock"))
     }
 
+    async fn begin_rehearsal(&mut self) -> Result<bool, sqlx::Error> {
+        self.conn.execute("BEGIN").await?;
+        self.rehearsing = true;
+        Ok(true)
+    }
+
+    async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        match (self.rehearsing, no_transaction) {
+            (true, _) => self.conn.execute("SAVEPOINT _rollback_step").await,
+            (false, true) => Ok(()),
+            (false, false) => self.conn.execute("BEGIN").await,
+        }
+    }
+
+    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        match (self.rehearsing, no_transaction) {
+            (true, _) => self.conn.execute("RELEASE _rollback_step").await,
+            (false, true) => Ok(()),
+            (false, false) => self.conn.execute("COMMIT").await,
+        }
+    }
+
+    async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        match (self.rehearsing, no_transaction) {
+            (true, _) => {
+                self.conn.execute("ROLLBACK TO _rollback_step").await?;
+                self.conn.execute("RELEASE _rollback_step").await
+            }
+            (false, true) => Ok(()),
+            (false, false) => self.conn.execute("ROLLBACK").await,
+        }
+    }
+
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
         self.conn.execute(statement).await
+    }
+
+    async fn execute_counting(&mut self, statement: &str) -> Result<u64, sqlx::Error> {
+        let result = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
+            .execute(&mut self.conn.conn)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
+    fn cancelled_by(&self, error: &sqlx::Error) -> Option<Limit> {
+        match error.as_database_error()?.code()?.as_ref() {
+            QUERY_CANCELED => self.statement_timeout.map(Limit::Statement),
+            LOCK_NOT_AVAILABLE => Some(Limit::Lock(self.lock_timeout)),
+            _ => None,
+        }
+    }
+
+    async fn after_rows_restored(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
+        let qualified = literal(&quote::table(Dialect::Postgres, table));
+        let sequences: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT a.attname::text, pg_catalog.pg_get_serial_sequence({qualified}, a.attname)::text
+             FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = {qualified}::regclass AND a.attnum > 0 AND NOT a.attisdropped
+               AND pg_catalog.pg_get_serial_sequence({qualified}, a.attname) IS NOT NULL"
+        )))
+        .fetch_all(&mut self.conn.conn)
+        .await?;
+        for (column, sequence) in sequences {
+            let column = quote::ident(Dialect::Postgres, &column);
+            self.conn
+                .execute(&format!(
+                    "SELECT pg_catalog.setval({}, COALESCE((SELECT MAX({column}) FROM {}), 0) + 1, false)",
+                    literal(&sequence),
+                    quote::table(Dialect::Postgres, table)
+                ))
+                .await?;
+        }
+        Ok(())
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
         &mut self.conn
     }
 
+    fn catalog(&mut self) -> &mut dyn Catalog {
+        &mut self.conn
+    }
+
+    fn backups(&mut self) -> &mut dyn BackupTables {
+        &mut self.conn
+    }
+
     async fn close(self: Box<Self>) {
         self.conn.close().await;
     }
+}
+
+/// `value` as a SQL string literal, for catalog functions that take a name as
+/// text (`pg_get_serial_sequence`, `setval`).
+fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
 }

@@ -10,21 +10,77 @@
 //! so a crash in between is visible.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
-use sqlx::Sqlite;
 use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AssertSqlSafe, Sqlite};
 
+use super::backups::with_question_marks;
+use super::catalog::CatalogSql;
 use super::connection::{
-    INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql, TrackingTables,
+    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql,
     connect_options,
 };
-use super::{ConnectOptions, Driver, lock_error};
+use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables, lock_error};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
-static TRACKING: TrackingSql = TrackingSql {
+static SQL: BackendSql = BackendSql {
+    tracking: TRACKING,
+    catalog: CatalogSql {
+        columns: "SELECT name, hidden IN (2, 3) AS generated, 0 AS identity_always,
+                    type AS type_name, 0 AS user_type
+             FROM pragma_table_xinfo(?2) ORDER BY cid",
+        keys: "SELECT 'PRIMARY' AS key_name, name AS column_name FROM pragma_table_info(?2)
+             WHERE pk > 0 ORDER BY pk",
+        referencing: "SELECT DISTINCT m.name FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f
+             WHERE m.type = 'table' AND f.\"table\" = ?2 COLLATE NOCASE AND m.name <> ?2 COLLATE NOCASE
+             ORDER BY 1",
+        indexes: "SELECT name FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?2 COLLATE NOCASE ORDER BY 1",
+        // SQLite records no dependencies: a view that names the table in its
+        // definition is taken to read it.
+        views: "SELECT name FROM sqlite_master
+             WHERE type = 'view' AND instr(lower(sql), lower(?2)) > 0 ORDER BY 1",
+        size: "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat
+             WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = ?2 COLLATE NOCASE)",
+        schema_tables: "SELECT name FROM sqlite_master
+             WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+               AND ?1 = 'main' AND ?2 IS NOT NULL ORDER BY 1",
+    },
+    backups: with_question_marks(
+        "CREATE TABLE IF NOT EXISTS _rollback_backups (
+                id INTEGER PRIMARY KEY,
+                version TEXT NOT NULL,
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                row_count INTEGER NOT NULL,
+                byte_count INTEGER NOT NULL,
+                restored_at TEXT
+            );
+            CREATE TABLE IF NOT EXISTS _rollback_backup_items (
+                backup_id INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                source_schema TEXT,
+                source_table TEXT NOT NULL,
+                source_column TEXT,
+                key_columns TEXT NOT NULL,
+                backup_schema TEXT,
+                backup_table TEXT NOT NULL,
+                row_count INTEGER NOT NULL,
+                PRIMARY KEY (backup_id, position)
+            );",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+             AND name IN ('_rollback_backups', '_rollback_backup_items')",
+    ),
+};
+
+const TRACKING: TrackingSql = TrackingSql {
     create: "CREATE TABLE IF NOT EXISTS _rollback_migrations (
             version TEXT PRIMARY KEY NOT NULL,
             name TEXT NOT NULL,
@@ -63,12 +119,55 @@ static TRACKING: TrackingSql = TrackingSql {
 /// SQLite's `SQLITE_BUSY`: the lock wait ran out.
 const SQLITE_BUSY: &str = "5";
 
+/// SQLite's `SQLITE_INTERRUPT`: the progress handler stopped a statement.
+const SQLITE_INTERRUPT: &str = "9";
+
+/// How many virtual-machine steps SQLite runs between two looks at the
+/// statement's deadline: often enough to stop within milliseconds, rarely
+/// enough to cost nothing measurable.
+const DEADLINE_CHECK_STEPS: i32 = 10_000;
+
 pub(crate) struct SqliteDriver {
     conn: MigrationConnection<Sqlite>,
-    lock_timeout: std::time::Duration,
+    lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
+    deadline: Arc<Deadline>,
     /// Whether the run's `BEGIN IMMEDIATE` is open (it is closed around a
     /// no-transaction script).
     in_transaction: bool,
+    /// Whether `unlock` rolls the run back instead of committing it.
+    rehearsing: bool,
+}
+
+/// When the running statement must stop: SQLite has no statement timeout of
+/// its own, so a progress handler compares the clock with this and
+/// interrupts the statement once it is past.
+struct Deadline {
+    start: Instant,
+    /// Nanoseconds after `start`; 0 while no statement runs.
+    at: AtomicU64,
+}
+
+impl Deadline {
+    fn new() -> Deadline {
+        Deadline {
+            start: Instant::now(),
+            at: AtomicU64::new(0),
+        }
+    }
+
+    fn set(&self, timeout: Option<Duration>) {
+        let at = timeout.map_or(0, |timeout| {
+            let at = self.start.elapsed() + timeout;
+            u64::try_from(at.as_nanos()).unwrap_or(u64::MAX).max(1)
+        });
+        self.at.store(at, Ordering::Relaxed);
+    }
+
+    fn passed(&self) -> bool {
+        let at = self.at.load(Ordering::Relaxed);
+        at != 0 && u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX) > at
+    }
 }
 
 impl SqliteDriver {
@@ -109,14 +208,32 @@ impl SqliteDriver {
             "PRAGMA schema_version",
             url,
             options,
-            &TRACKING,
+            &SQL,
         )
         .await?;
-        Ok(SqliteDriver {
+        let deadline = Arc::new(Deadline::new());
+        let mut driver = SqliteDriver {
             conn,
             lock_timeout: options.lock_timeout,
+            statement_timeout: options.statement_timeout,
+            deadline: deadline.clone(),
             in_transaction: false,
-        })
+            rehearsing: false,
+        };
+        if options.statement_timeout.is_some() {
+            let mut handle =
+                driver
+                    .conn
+                    .conn
+                    .lock_handle()
+                    .await
+                    .map_err(|source| Error::Connect {
+                        url: url.masked(),
+                        source,
+                    })?;
+            handle.set_progress_handler(DEADLINE_CHECK_STEPS, move || !deadline.passed());
+        }
+        Ok(driver)
     }
 
     async fn begin_immediate(&mut self) -> Result<(), sqlx::Error> {
@@ -163,6 +280,15 @@ impl Driver for SqliteDriver {
         if !self.in_transaction {
             return Ok(());
         }
+        if self.rehearsing {
+            self.rehearsing = false;
+            self.in_transaction = false;
+            return self
+                .conn
+                .execute("ROLLBACK")
+                .await
+                .map_err(Error::database("rolling the rehearsal back"));
+        }
         if let Err(source) = self.commit().await {
             let _ = self.conn.execute("ROLLBACK").await;
             return Err(Error::Database {
@@ -171,6 +297,12 @@ impl Driver for SqliteDriver {
             });
         }
         Ok(())
+    }
+
+    async fn begin_rehearsal(&mut self) -> Result<bool, sqlx::Error> {
+        // The run is one transaction already: it only has to end differently.
+        self.rehearsing = true;
+        Ok(true)
     }
 
     async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
@@ -199,10 +331,35 @@ impl Driver for SqliteDriver {
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
-        self.conn.execute(statement).await
+        self.execute_counting(statement).await.map(drop)
+    }
+
+    async fn execute_counting(&mut self, statement: &str) -> Result<u64, sqlx::Error> {
+        self.deadline.set(self.statement_timeout);
+        let result = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
+            .execute(&mut self.conn.conn)
+            .await;
+        self.deadline.set(None);
+        Ok(result?.rows_affected())
+    }
+
+    fn cancelled_by(&self, error: &sqlx::Error) -> Option<Limit> {
+        match error.as_database_error()?.code()?.as_ref() {
+            SQLITE_INTERRUPT => self.statement_timeout.map(Limit::Statement),
+            SQLITE_BUSY => Some(Limit::Lock(self.lock_timeout)),
+            _ => None,
+        }
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
+        &mut self.conn
+    }
+
+    fn catalog(&mut self) -> &mut dyn Catalog {
+        &mut self.conn
+    }
+
+    fn backups(&mut self) -> &mut dyn BackupTables {
         &mut self.conn
     }
 

@@ -1,0 +1,125 @@
+//! `cargo rollback backups [drop ID]`: the backups rollbacks took.
+
+use anyhow::Result;
+use chrono::Utc;
+use rollback_runtime::Backup;
+
+use super::confirm::ask;
+use super::{connect, label};
+use crate::cli::{BackupsAction, GlobalArgs};
+use crate::failure::SUCCESS;
+use crate::output::{Output, ago, print_line};
+use crate::project::Project;
+
+pub async fn run(global: &GlobalArgs, action: Option<BackupsAction>, output: Output) -> Result<u8> {
+    let project = Project::resolve(global)?;
+    let mut session = connect(global, &project, false, output).await?;
+    let result = match action {
+        None => session
+            .backups()
+            .await
+            .map(|backups| list(&backups, output)),
+        Some(BackupsAction::Drop { id }) => {
+            let confirmed = if global.yes {
+                Ok(())
+            } else {
+                match session.backups().await {
+                    Ok(backups) => match backups.iter().find(|backup| backup.id == id) {
+                        Some(backup) => ask(
+                            "DROP",
+                            &format!("drop backup {id}"),
+                            &format!(
+                                "Dropping backup {id} deletes its copies for good:\n{}",
+                                line(backup, Utc::now())
+                            ),
+                        ),
+                        None => Err(rollback_runtime::Error::UnknownBackup { id }.into()),
+                    },
+                    Err(error) => Err(error.into()),
+                }
+            };
+            if let Err(error) = confirmed {
+                session.close().await;
+                return Err(error);
+            }
+            session.drop_backup(id).await.map(|backup| {
+                if output.json() {
+                    output.json_value(&backup);
+                } else {
+                    output.say(&format!(
+                        "Dropped backup {} of {} ({} rows).",
+                        backup.id,
+                        label(&backup.version, &backup.name),
+                        backup.rows
+                    ));
+                }
+            })
+        }
+    };
+    session.close().await;
+    result?;
+    Ok(SUCCESS)
+}
+
+fn list(backups: &[Backup], output: Output) {
+    if output.json() {
+        let rows: Vec<serde_json::Value> = backups
+            .iter()
+            .map(|backup| {
+                serde_json::json!({
+                    "id": backup.id,
+                    "version": backup.version,
+                    "name": backup.name,
+                    "tables": backup.items.iter().map(|item| item.describe()).collect::<Vec<_>>(),
+                    "rows": backup.rows,
+                    "bytes": backup.bytes,
+                    "created_at": backup.created_at,
+                    "restored_at": backup.restored_at,
+                    "items": backup.items,
+                })
+            })
+            .collect();
+        output.json_value(&rows);
+        return;
+    }
+    if backups.is_empty() {
+        output.say("No backups.");
+    }
+    let now = Utc::now();
+    for backup in backups {
+        print_line(&line(backup, now));
+    }
+}
+
+/// `3  20260112 drop_note  orders.note  10,000 rows  1.2 MiB  2 hours ago`.
+fn line(backup: &Backup, now: chrono::DateTime<Utc>) -> String {
+    let tables: Vec<String> = backup.items.iter().map(|item| item.describe()).collect();
+    let restored = match backup.restored_at {
+        Some(at) => format!(", restored {}", ago(at, now)),
+        None => String::new(),
+    };
+    format!(
+        "{:>4}  {}  {}  {} rows  {}  {}{restored}",
+        backup.id,
+        label(&backup.version, &backup.name),
+        tables.join(", "),
+        backup.rows,
+        size(backup.bytes),
+        ago(backup.created_at, now)
+    )
+}
+
+/// Bytes for people.
+fn size(bytes: i64) -> String {
+    const KIB: f64 = 1024.0;
+    let bytes = bytes as f64;
+    if bytes < KIB {
+        format!("{bytes} B")
+    } else if bytes < KIB * KIB {
+        format!("{:.1} KiB", bytes / KIB)
+    } else if bytes < KIB * KIB * KIB {
+        format!("{:.1} MiB", bytes / KIB / KIB)
+    } else {
+        format!("{:.1} GiB", bytes / KIB / KIB / KIB)
+    }
+}

@@ -1,0 +1,191 @@
+//! What a run shows while it works: a line per migration as it finishes, and
+//! at a terminal a bar across the migrations with a spinner and the elapsed
+//! time of the statement running (never when stderr is not a terminal, so
+//! logs and pipes get plain lines only).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rollback_runtime::{Event, Operation, Step};
+
+use crate::commands::{label, milliseconds};
+use crate::output::Output;
+
+/// A statement's timing in a rehearsal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Timing {
+    /// The migration.
+    pub version: String,
+    /// The statement, on one line.
+    pub statement: String,
+    /// How long it ran.
+    pub ms: u128,
+    /// Whether it failed.
+    pub failed: bool,
+}
+
+/// Follows a run's events: prints finished steps, draws the bar, keeps the
+/// steps done and, in a rehearsal, each statement's timing.
+pub struct RunView {
+    output: Output,
+    rehearsal: bool,
+    bar: Option<ProgressBar>,
+    current: String,
+    /// The steps that finished.
+    pub done: Vec<Step>,
+    /// Statement timings (rehearsals only).
+    pub timings: Vec<Timing>,
+}
+
+impl RunView {
+    /// A view for a real run, or for a rehearsal (`rehearsal`), whose steps
+    /// read "Rehearsed".
+    pub fn new(output: Output, rehearsal: bool) -> RunView {
+        RunView {
+            output,
+            rehearsal,
+            bar: None,
+            current: String::new(),
+            done: Vec::new(),
+            timings: Vec::new(),
+        }
+    }
+
+    /// Takes one event of the run.
+    pub fn see(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Started {
+                operation,
+                version,
+                name,
+                position,
+                total,
+            } => {
+                self.current = (*version).to_owned();
+                let verb = match operation {
+                    Operation::Apply => "applying",
+                    _ => "reverting",
+                };
+                let bar = self.bar(*total);
+                bar.set_position(*position as u64 - 1);
+                bar.set_message(format!("{verb} {}", label(version, name)));
+            }
+            Event::Statement { index, total, sql } => {
+                if let Some(bar) = &self.bar {
+                    bar.reset_elapsed();
+                    let message = bar.message();
+                    let migration = message.split(" · ").next().unwrap_or_default().to_owned();
+                    bar.set_message(format!(
+                        "{migration} · statement {index}/{total}: {}",
+                        one_line(sql, 50)
+                    ));
+                }
+            }
+            Event::StatementDone {
+                sql,
+                elapsed,
+                failed,
+                ..
+            } if self.rehearsal => {
+                self.timings.push(Timing {
+                    version: self.current.clone(),
+                    statement: one_line(sql, 100),
+                    ms: elapsed.as_millis(),
+                    failed: *failed,
+                });
+            }
+            Event::BackedUp { backup, elapsed } => {
+                let what = backup
+                    .items
+                    .iter()
+                    .map(|item| format!("{} ({} rows)", item.describe(), item.rows))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.say(&format!(
+                    "Backed up {what} as backup {} ({})",
+                    backup.id,
+                    milliseconds(elapsed.as_millis())
+                ));
+            }
+            Event::Finished(step) => {
+                let verb = match (self.rehearsal, step.operation) {
+                    (true, _) => "Rehearsed",
+                    (false, Operation::Apply) => "Applied",
+                    (false, _) => "Reverted",
+                };
+                self.say(&format!(
+                    "{verb} {} ({})",
+                    label(&step.version, &step.name),
+                    milliseconds(u128::try_from(step.execution_ms).unwrap_or(0))
+                ));
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+                self.done.push((*step).clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// Prints a rehearsal's statement timings, in the order they ran.
+    pub fn print_timings(&self) {
+        if self.timings.is_empty() {
+            return;
+        }
+        self.output.say("Statement timings:");
+        for timing in &self.timings {
+            self.output.say(&format!(
+                "  {:>8}  {}  {}{}",
+                milliseconds(timing.ms),
+                timing.version,
+                timing.statement,
+                if timing.failed { "  (failed)" } else { "" }
+            ));
+        }
+    }
+
+    /// Clears the bar; the printed lines stay.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| self.output.say(line)),
+            None => self.output.say(line),
+        }
+    }
+
+    /// The bar, drawn on first use when stderr is a terminal; hidden
+    /// otherwise.
+    fn bar(&mut self, total: usize) -> &ProgressBar {
+        self.bar.get_or_insert_with(|| {
+            let shown =
+                !self.output.quiet && !self.output.json() && std::io::stderr().is_terminal();
+            if !shown {
+                return ProgressBar::hidden();
+            }
+            let bar = ProgressBar::new(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed}] {bar:30} {pos}/{len} {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        })
+    }
+}
+
+/// A statement on one line, cut to `limit` characters.
+pub fn one_line(sql: &str, limit: usize) -> String {
+    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(limit) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}

@@ -1,0 +1,423 @@
+//! Backups of the data a down destroys, taken inside the database just before
+//! the down runs, and restores that put it back once the migration has been
+//! applied again.
+//!
+//! What is copied follows from the down's statements (see `plan.rs`):
+//! dropped, truncated, emptied or updated tables whole; dropped or retyped
+//! columns with the key that finds their row again (the primary key, else a
+//! unique key of non-null columns, else SQLite's rowid). A restore inserts the
+//! copied rows whose key the table lacks and writes copied column values back
+//! into the rows with the same key; rows that are there already keep what
+//! they hold now, so a restore never overwrites newer data of a whole row.
+
+pub(crate) mod sql;
+
+use chrono::{DateTime, Utc};
+use rollback_core::sql::{Dialect, TableName};
+use serde::Serialize;
+
+use crate::driver::{ColumnInfo, Driver};
+use crate::error::{Error, Refusal, Result};
+use crate::quote;
+
+/// What a backup item holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackupKind {
+    /// Every row and column of a table.
+    Table,
+    /// One column, with the key of each row.
+    Column,
+}
+
+impl BackupKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupKind::Table => "table",
+            BackupKind::Column => "column",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<BackupKind> {
+        [BackupKind::Table, BackupKind::Column]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+/// Data a rollback is about to destroy, to be copied first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupTarget {
+    /// A table or one of its columns.
+    pub kind: BackupKind,
+    /// The table.
+    pub table: TableName,
+    /// The column, for [`BackupKind::Column`].
+    pub column: Option<String>,
+}
+
+impl BackupTarget {
+    /// `orders` or `orders.note`, for people.
+    pub fn describe(&self) -> String {
+        match &self.column {
+            Some(column) => format!("{}.{column}", self.table),
+            None => self.table.to_string(),
+        }
+    }
+}
+
+/// One copied table or column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupItem {
+    /// Order within the backup (the order of the down's statements).
+    pub position: i64,
+    /// A whole table or one column.
+    pub kind: BackupKind,
+    /// The table copied from.
+    pub table: TableName,
+    /// The column copied, for a column item.
+    pub column: Option<String>,
+    /// The columns that find a row again; empty when the table had none.
+    pub key_columns: Vec<String>,
+    /// The copy.
+    pub copy: TableName,
+    /// Rows copied.
+    pub rows: i64,
+}
+
+impl BackupItem {
+    /// `orders` or `orders.note`, for people.
+    pub fn describe(&self) -> String {
+        match &self.column {
+            Some(column) => format!("{}.{column}", self.table),
+            None => self.table.to_string(),
+        }
+    }
+}
+
+/// The backup a rollback took of one migration's down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backup {
+    /// What `restore ID` takes.
+    pub id: i64,
+    /// The migration whose down destroyed the data.
+    pub version: String,
+    /// Its name.
+    pub name: String,
+    /// When the copy was made.
+    pub created_at: DateTime<Utc>,
+    /// Rows copied, over all items.
+    pub rows: i64,
+    /// Bytes the copies take on disk (0 when the database cannot tell).
+    pub bytes: i64,
+    /// When it was last restored.
+    pub restored_at: Option<DateTime<Utc>>,
+    /// What was copied.
+    pub items: Vec<BackupItem>,
+}
+
+/// What a restore put back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    /// The backup.
+    pub id: i64,
+    /// Its migration's version.
+    pub version: String,
+    /// Its migration's name.
+    pub name: String,
+    /// Rows inserted or updated, per item, in the order they were restored.
+    pub items: Vec<RestoredItem>,
+    /// Rows inserted or updated in all.
+    pub rows: i64,
+}
+
+/// One item of a [`RestoreReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoredItem {
+    /// `orders` or `orders.note`.
+    pub what: String,
+    /// Rows in the copy.
+    pub copied: i64,
+    /// Rows inserted (a table) or updated (a column).
+    pub restored: i64,
+}
+
+/// Copies `targets` before `version`'s down runs and records the backup;
+/// `None` when none of them exists any more (nothing to lose).
+pub(crate) async fn take(
+    driver: &mut dyn Driver,
+    version: &str,
+    name: &str,
+    targets: &[BackupTarget],
+) -> Result<Option<Backup>> {
+    let dialect = driver.dialect();
+    let writing = "taking a backup";
+    driver
+        .backups()
+        .create()
+        .await
+        .map_err(Error::database(writing))?;
+    let id = driver
+        .backups()
+        .next_id()
+        .await
+        .map_err(Error::database(writing))?;
+    let mut items = Vec::new();
+    for target in targets {
+        let position = i64::try_from(items.len()).unwrap_or(i64::MAX) + 1;
+        if let Some(item) = copy(driver, dialect, id, position, target).await? {
+            items.push(item);
+        }
+    }
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let mut bytes = 0;
+    for item in &items {
+        bytes += driver
+            .catalog()
+            .size(&item.copy)
+            .await
+            .map_err(Error::database(writing))?;
+    }
+    let backup = Backup {
+        id,
+        version: version.to_owned(),
+        name: name.to_owned(),
+        created_at: Utc::now(),
+        rows: items.iter().map(|item| item.rows).sum(),
+        bytes,
+        restored_at: None,
+        items,
+    };
+    driver
+        .backups()
+        .insert(&backup)
+        .await
+        .map_err(Error::database(writing))?;
+    Ok(Some(backup))
+}
+
+/// Copies one target; `None` when its table or column does not exist.
+async fn copy(
+    driver: &mut dyn Driver,
+    dialect: Dialect,
+    id: i64,
+    position: i64,
+    target: &BackupTarget,
+) -> Result<Option<BackupItem>> {
+    let reading = "reading the catalog for a backup";
+    let columns = driver
+        .catalog()
+        .columns(&target.table)
+        .await
+        .map_err(Error::database(reading))?;
+    if columns.is_empty()
+        || target
+            .column
+            .as_ref()
+            .is_some_and(|column| !columns.iter().any(|c| &c.name == column))
+    {
+        return Ok(None);
+    }
+    let mut key = driver
+        .catalog()
+        .row_key(&target.table)
+        .await
+        .map_err(Error::database(reading))?;
+    if key.is_empty() && dialect == Dialect::Sqlite {
+        key.push(sql::SQLITE_ROWID.to_owned());
+    }
+    // A column without a key could not find its row again: copy the table.
+    let (kind, column) = match &target.column {
+        Some(column) if !key.is_empty() => (BackupKind::Column, Some(column.as_str())),
+        _ => (BackupKind::Table, None),
+    };
+    let copied: Vec<&str> = match column {
+        Some(column) => key
+            .iter()
+            .map(String::as_str)
+            .chain((!key.iter().any(|k| k == column)).then_some(column))
+            .collect(),
+        None => columns.iter().map(|c| c.name.as_str()).collect(),
+    };
+    let selected: Vec<sql::Column<'_>> = copied
+        .iter()
+        .map(|name| sql::Column {
+            name,
+            cast: columns
+                .iter()
+                .any(|c| c.name == *name && c.user_type)
+                .then_some("text"),
+        })
+        .collect();
+    let copy = sql::copy_name(dialect, id, position, &target.table, column);
+    let statement = sql::copy_statement(dialect, &copy, &target.table, &selected);
+    driver
+        .execute(&statement)
+        .await
+        .map_err(Error::database("copying data into a backup"))?;
+    let rows = driver
+        .catalog()
+        .count(&format!(
+            "SELECT COUNT(*) FROM {}",
+            quote::table(dialect, &copy)
+        ))
+        .await
+        .map_err(Error::database(reading))?;
+    Ok(Some(BackupItem {
+        position,
+        kind,
+        table: target.table.clone(),
+        column: column.map(str::to_owned),
+        key_columns: key,
+        copy,
+        rows,
+    }))
+}
+
+/// Puts a backup's data back, last item first (a down drops the tables that
+/// point at others before those, so parents come back before children).
+pub(crate) async fn restore(driver: &mut dyn Driver, backup: &Backup) -> Result<RestoreReport> {
+    let mut items = Vec::new();
+    for item in backup.items.iter().rev() {
+        let restored = restore_item(driver, backup, item).await?;
+        items.push(RestoredItem {
+            what: item.describe(),
+            copied: item.rows,
+            restored,
+        });
+    }
+    Ok(RestoreReport {
+        id: backup.id,
+        version: backup.version.clone(),
+        name: backup.name.clone(),
+        rows: items.iter().map(|item| item.restored).sum(),
+        items,
+    })
+}
+
+async fn restore_item(driver: &mut dyn Driver, backup: &Backup, item: &BackupItem) -> Result<i64> {
+    let dialect = driver.dialect();
+    let reading = "reading the catalog for a restore";
+    let refuse = |reason: String| -> Error {
+        Refusal::CannotRestore {
+            id: backup.id,
+            migration: label(backup),
+            reason,
+        }
+        .into()
+    };
+    let live = driver
+        .catalog()
+        .columns(&item.table)
+        .await
+        .map_err(Error::database(reading))?;
+    if live.is_empty() {
+        return Err(refuse(format!("table {} does not exist", item.table)));
+    }
+    let has = |name: &str| {
+        (dialect == Dialect::Sqlite && name == sql::SQLITE_ROWID)
+            || live.iter().any(|column| column.name == name)
+    };
+    if let Some(missing) = item.key_columns.iter().find(|key| !has(key)) {
+        return Err(refuse(format!(
+            "table {} has no column {missing}, the key of the copied rows",
+            item.table
+        )));
+    }
+    let writing = "restoring a backup";
+    let column = |name| live_column(dialect, &live, name);
+    let key: Vec<sql::Column<'_>> = item.key_columns.iter().map(|k| column(k)).collect();
+    let statement = match (&item.kind, &item.column) {
+        (BackupKind::Column, Some(name)) => {
+            if !has(name) {
+                return Err(refuse(format!("table {} has no column {name}", item.table)));
+            }
+            sql::restore_column(dialect, &item.copy, &item.table, column(name), &key)
+        }
+        _ => {
+            let copied = driver
+                .catalog()
+                .columns(&item.copy)
+                .await
+                .map_err(Error::database(reading))?;
+            let columns: Vec<sql::Column<'_>> = live
+                .iter()
+                .filter(|live| !live.generated)
+                .filter(|live| copied.iter().any(|c| c.name == live.name))
+                .map(|live| column(&live.name))
+                .collect();
+            if key.is_empty() {
+                let rows = driver
+                    .catalog()
+                    .count(&format!(
+                        "SELECT COUNT(*) FROM {}",
+                        quote::table(dialect, &item.table)
+                    ))
+                    .await
+                    .map_err(Error::database(reading))?;
+                if rows > 0 {
+                    return Err(refuse(format!(
+                        "table {} has no key to match the copied rows and already holds {rows} rows",
+                        item.table
+                    )));
+                }
+            }
+            let overriding = live
+                .iter()
+                .any(|live| live.identity_always && columns.iter().any(|c| c.name == live.name));
+            sql::restore_rows(dialect, &item.copy, &item.table, &columns, &key, overriding)
+        }
+    };
+    let rows = driver
+        .execute_counting(&statement)
+        .await
+        .map_err(Error::database(writing))?;
+    if item.kind == BackupKind::Table {
+        driver
+            .after_rows_restored(&item.table)
+            .await
+            .map_err(Error::database(writing))?;
+    }
+    Ok(i64::try_from(rows).unwrap_or(i64::MAX))
+}
+
+/// A column a restore writes, cast on PostgreSQL to the live column's type
+/// (which turns values copied as text back into enums, domains, …; see
+/// [`sql::Column`]).
+fn live_column<'a>(dialect: Dialect, live: &'a [ColumnInfo], name: &'a str) -> sql::Column<'a> {
+    let cast = live
+        .iter()
+        .find(|column| column.name == name)
+        .filter(|_| dialect == Dialect::Postgres)
+        .map(|column| column.type_name.as_str());
+    sql::Column { name, cast }
+}
+
+/// Drops a backup's copies and forgets it.
+pub(crate) async fn drop_backup(driver: &mut dyn Driver, backup: &Backup) -> Result<()> {
+    let dialect = driver.dialect();
+    let writing = "dropping a backup";
+    for item in &backup.items {
+        driver
+            .execute(&sql::drop_copy(dialect, &item.copy))
+            .await
+            .map_err(Error::database(writing))?;
+    }
+    driver
+        .backups()
+        .delete(backup.id)
+        .await
+        .map_err(Error::database(writing))
+}
+
+/// `version name` of a backup's migration.
+pub(crate) fn label(backup: &Backup) -> String {
+    if backup.name.is_empty() {
+        backup.version.clone()
+    } else {
+        format!("{} {}", backup.version, backup.name)
+    }
+}

@@ -1,0 +1,298 @@
+//! The SQL of backups and restores, as text: pure, so that every dialect's
+//! spelling is unit-tested without a database.
+//!
+//! A backup is a copy made with `CREATE TABLE … AS SELECT` inside the
+//! database, next to the data: nothing passes through this process, so memory
+//! stays flat however large the table, and on SQLite and PostgreSQL the copy
+//! is part of the rollback's own transaction.
+
+use rollback_core::sql::{Dialect, TableName};
+
+use crate::quote;
+
+/// PostgreSQL keeps backups in a schema of their own.
+pub(crate) const POSTGRES_SCHEMA: &str = "_rollback_backup";
+
+/// Elsewhere backups are tables with this prefix, beside the table they copy.
+pub(crate) const TABLE_PREFIX: &str = "_rollback_backup_";
+
+/// SQLite's row id, the key of a table without a primary key.
+pub(crate) const SQLITE_ROWID: &str = "rowid";
+
+/// The name of the copy: `<id>_<position>_<table>[_<column>]`, in
+/// PostgreSQL's backup schema, elsewhere prefixed and beside the source;
+/// cut to the dialect's identifier limit (63 bytes on PostgreSQL, 64
+/// characters on MySQL), which the id and position keep unique.
+pub(crate) fn copy_name(
+    dialect: Dialect,
+    id: i64,
+    position: i64,
+    table: &TableName,
+    column: Option<&str>,
+) -> TableName {
+    let mut stem = format!("{id}_{position}_{}", table.name);
+    if let Some(column) = column {
+        stem.push('_');
+        stem.push_str(column);
+    }
+    match dialect {
+        Dialect::Postgres => TableName {
+            schema: Some(POSTGRES_SCHEMA.to_owned()),
+            name: cut(&stem, 63),
+        },
+        Dialect::Sqlite | Dialect::MySql => TableName {
+            schema: table.schema.clone(),
+            name: cut(&format!("{TABLE_PREFIX}{stem}"), 64),
+        },
+    }
+}
+
+/// At most `limit` bytes, on a character boundary.
+fn cut(name: &str, limit: usize) -> String {
+    let mut end = name.len().min(limit);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_owned()
+}
+
+/// A column in a copy or a restore, with the type to cast it to, if any.
+///
+/// PostgreSQL copies hold values of the database's own types as they are,
+/// but values of types defined by a migration (enums, domains, extension
+/// types such as `hstore`) as text: a copy that used those types would stop
+/// the down from dropping them. A restore casts every value to the live
+/// column's type, which turns such text back into the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Column<'a> {
+    pub name: &'a str,
+    pub cast: Option<&'a str>,
+}
+
+impl Column<'_> {
+    /// `b."name"`, cast when asked.
+    fn value(&self, dialect: Dialect, table: &str) -> String {
+        let value = format!("{table}.{}", quote::ident(dialect, self.name));
+        match self.cast {
+            Some(cast) => format!("CAST({value} AS {cast})"),
+            None => value,
+        }
+    }
+}
+
+/// The statement that copies `columns` of a table (for a column, the key
+/// that finds its row again and the column itself).
+pub(crate) fn copy_statement(
+    dialect: Dialect,
+    copy: &TableName,
+    source: &TableName,
+    columns: &[Column<'_>],
+) -> String {
+    let selected = columns
+        .iter()
+        .map(|column| match column.cast {
+            Some(_) => format!(
+                "{} AS {}",
+                column.value(dialect, "s"),
+                quote::ident(dialect, column.name)
+            ),
+            None => column.value(dialect, "s"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "CREATE TABLE {} AS SELECT {selected} FROM {} AS s",
+        quote::table(dialect, copy),
+        quote::table(dialect, source)
+    )
+}
+
+/// `t.k = b.k AND …`, each copied key value cast to the live key's type.
+fn key_match(dialect: Dialect, key: &[Column<'_>]) -> String {
+    key.iter()
+        .map(|k| {
+            format!(
+                "t.{} = {}",
+                quote::ident(dialect, k.name),
+                k.value(dialect, "b")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The statement that puts a copied column's values back into the rows that
+/// have the same key.
+pub(crate) fn restore_column(
+    dialect: Dialect,
+    copy: &TableName,
+    target: &TableName,
+    column: Column<'_>,
+    key: &[Column<'_>],
+) -> String {
+    let matches = key_match(dialect, key);
+    let (copy, target) = (quote::table(dialect, copy), quote::table(dialect, target));
+    let (name, value) = (
+        quote::ident(dialect, column.name),
+        column.value(dialect, "b"),
+    );
+    match dialect {
+        Dialect::MySql => {
+            format!("UPDATE {target} AS t JOIN {copy} AS b ON {matches} SET t.{name} = {value}")
+        }
+        Dialect::Sqlite | Dialect::Postgres => {
+            format!("UPDATE {target} AS t SET {name} = {value} FROM {copy} AS b WHERE {matches}")
+        }
+    }
+}
+
+/// The statement that inserts the copied rows whose key the table does not
+/// have (all of them when `key` is empty: the caller checks that the table
+/// is empty then). `columns` are the ones both tables have and an `INSERT`
+/// may set; `overriding` lets PostgreSQL take copied values for `GENERATED
+/// ALWAYS` identity columns.
+pub(crate) fn restore_rows(
+    dialect: Dialect,
+    copy: &TableName,
+    target: &TableName,
+    columns: &[Column<'_>],
+    key: &[Column<'_>],
+    overriding: bool,
+) -> String {
+    let list = columns
+        .iter()
+        .map(|c| quote::ident(dialect, c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let selected = columns
+        .iter()
+        .map(|c| c.value(dialect, "b"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (copy, target) = (quote::table(dialect, copy), quote::table(dialect, target));
+    let overriding = if overriding {
+        " OVERRIDING SYSTEM VALUE"
+    } else {
+        ""
+    };
+    let mut statement =
+        format!("INSERT INTO {target} ({list}){overriding} SELECT {selected} FROM {copy} AS b");
+    if !key.is_empty() {
+        statement.push_str(&format!(
+            " WHERE NOT EXISTS (SELECT 1 FROM {target} AS t WHERE {})",
+            key_match(dialect, key)
+        ));
+    }
+    statement
+}
+
+/// The statement that drops a copy.
+pub(crate) fn drop_copy(dialect: Dialect, copy: &TableName) -> String {
+    format!("DROP TABLE IF EXISTS {}", quote::table(dialect, copy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str) -> TableName {
+        TableName {
+            schema: None,
+            name: name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn copies_live_in_the_backup_schema_or_beside_the_source() {
+        let orders = table("orders");
+        assert_eq!(
+            copy_name(Dialect::Postgres, 3, 1, &orders, Some("note")),
+            TableName {
+                schema: Some("_rollback_backup".to_owned()),
+                name: "3_1_orders_note".to_owned()
+            }
+        );
+        assert_eq!(
+            copy_name(Dialect::Sqlite, 3, 2, &orders, None).name,
+            "_rollback_backup_3_2_orders"
+        );
+    }
+
+    #[test]
+    fn long_names_are_cut_to_the_identifier_limit_on_a_character_boundary() {
+        let long = table(&"é".repeat(40));
+        let pg = copy_name(Dialect::Postgres, 12, 1, &long, None).name;
+        assert!(pg.len() <= 63 && pg.starts_with("12_1_é"), "{pg}");
+        let mysql = copy_name(Dialect::MySql, 12, 1, &long, None).name;
+        assert!(mysql.len() <= 64 && mysql.starts_with("_rollback_backup_12_1_"));
+    }
+
+    fn plain(name: &str) -> Column<'_> {
+        Column { name, cast: None }
+    }
+
+    #[test]
+    fn copies_select_their_columns_and_cast_where_asked() {
+        let copy = table("_rollback_backup_1_1_t_c");
+        assert_eq!(
+            copy_statement(
+                Dialect::Sqlite,
+                &copy,
+                &table("t"),
+                &[plain("id"), plain("c")]
+            ),
+            r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", s."c" FROM "t" AS s"#
+        );
+        let mood = Column {
+            name: "mood",
+            cast: Some("text"),
+        };
+        assert_eq!(
+            copy_statement(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]),
+            r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#
+        );
+        assert_eq!(
+            copy_statement(Dialect::MySql, &copy, &table("t"), &[plain("id")]),
+            "CREATE TABLE `_rollback_backup_1_1_t_c` AS SELECT s.`id` FROM `t` AS s"
+        );
+    }
+
+    #[test]
+    fn columns_are_restored_by_key_in_each_dialect() {
+        let (copy, target) = (table("b"), table("t"));
+        let key = [plain("a"), plain("z")];
+        let mood = Column {
+            name: "c",
+            cast: Some("mood"),
+        };
+        assert_eq!(
+            restore_column(Dialect::Postgres, &copy, &target, mood, &key),
+            r#"UPDATE "t" AS t SET "c" = CAST(b."c" AS mood) FROM "b" AS b WHERE t."a" = b."a" AND t."z" = b."z""#
+        );
+        assert_eq!(
+            restore_column(Dialect::MySql, &copy, &target, plain("c"), &key[..1]),
+            "UPDATE `t` AS t JOIN `b` AS b ON t.`a` = b.`a` SET t.`c` = b.`c`"
+        );
+    }
+
+    #[test]
+    fn rows_are_restored_where_their_key_is_missing() {
+        let (copy, target) = (table("b"), table("t"));
+        let columns = [plain("id"), plain("note")];
+        assert_eq!(
+            restore_rows(
+                Dialect::Postgres,
+                &copy,
+                &target,
+                &columns,
+                &columns[..1],
+                true
+            ),
+            r#"INSERT INTO "t" ("id", "note") OVERRIDING SYSTEM VALUE SELECT b."id", b."note" FROM "b" AS b WHERE NOT EXISTS (SELECT 1 FROM "t" AS t WHERE t."id" = b."id")"#
+        );
+        assert_eq!(
+            restore_rows(Dialect::Sqlite, &copy, &target, &columns, &[], false),
+            r#"INSERT INTO "t" ("id", "note") SELECT b."id", b."note" FROM "b" AS b"#
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! What a run reports while it works, so that a caller can show progress
+//! (the CLI draws a bar and a spinner) or collect a rehearsal's timings; the
+//! library itself never prints.
+
+use std::time::Duration;
+
+use crate::backup::Backup;
+use crate::records::Operation;
+use crate::session::Step;
+
+/// Something that happened during a run.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A migration starts.
+    Started {
+        /// Apply or revert.
+        operation: Operation,
+        /// Its version.
+        version: &'a str,
+        /// Its name.
+        name: &'a str,
+        /// 1-based place in the run.
+        position: usize,
+        /// Migrations in the run.
+        total: usize,
+    },
+    /// The data its down destroys was copied.
+    BackedUp {
+        /// The backup.
+        backup: &'a Backup,
+        /// How long the copy took.
+        elapsed: Duration,
+    },
+    /// A statement starts.
+    Statement {
+        /// 1-based index in its script.
+        index: usize,
+        /// Statements in the script.
+        total: usize,
+        /// The statement.
+        sql: &'a str,
+    },
+    /// A statement ended.
+    StatementDone {
+        /// 1-based index in its script.
+        index: usize,
+        /// The statement.
+        sql: &'a str,
+        /// How long it ran.
+        elapsed: Duration,
+        /// Whether it failed (the run's error says why).
+        failed: bool,
+    },
+    /// A migration finished.
+    Finished(&'a Step),
+}
+
+/// A callback told about each event as it happens.
+pub type Progress<'a> = &'a mut (dyn FnMut(&Event<'_>) + Send);

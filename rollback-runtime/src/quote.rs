@@ -1,0 +1,58 @@
+//! Identifiers taken from the database or a script, quoted for the dialect
+//! before they go into SQL (DESIGN §8): a table named `order` or `a"b` must
+//! never change what a statement means.
+
+use rollback_core::sql::{Dialect, TableName};
+
+/// `name` as a quoted identifier: `"name"` (SQLite, PostgreSQL) or
+/// `` `name` `` (MySQL), the quote character doubled inside.
+pub(crate) fn ident(dialect: Dialect, name: &str) -> String {
+    let quote = match dialect {
+        Dialect::MySql => '`',
+        Dialect::Sqlite | Dialect::Postgres => '"',
+    };
+    let mut quoted = String::with_capacity(name.len() + 2);
+    quoted.push(quote);
+    for c in name.chars() {
+        if c == quote {
+            quoted.push(quote);
+        }
+        quoted.push(c);
+    }
+    quoted.push(quote);
+    quoted
+}
+
+/// A table, schema-qualified when it has a schema, each part quoted.
+pub(crate) fn table(dialect: Dialect, table: &TableName) -> String {
+    match &table.schema {
+        Some(schema) => format!("{}.{}", ident(dialect, schema), ident(dialect, &table.name)),
+        None => ident(dialect, &table.name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_doubled_for_each_dialect() {
+        assert_eq!(ident(Dialect::Postgres, r#"a"b"#), r#""a""b""#);
+        assert_eq!(ident(Dialect::Sqlite, "order"), r#""order""#);
+        assert_eq!(ident(Dialect::MySql, "a`b"), "`a``b`");
+    }
+
+    #[test]
+    fn tables_are_qualified_only_with_a_schema() {
+        let plain = TableName {
+            schema: None,
+            name: "orders".to_owned(),
+        };
+        let qualified = TableName {
+            schema: Some("shop".to_owned()),
+            name: "orders".to_owned(),
+        };
+        assert_eq!(table(Dialect::Postgres, &plain), r#""orders""#);
+        assert_eq!(table(Dialect::MySql, &qualified), "`shop`.`orders`");
+    }
+}

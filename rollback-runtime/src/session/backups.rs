@@ -1,0 +1,114 @@
+//! The backup operations of a session: list, restore, drop.
+
+use chrono::Utc;
+use rollback_core::{MigrationSet, Version};
+
+use super::Session;
+use crate::backup::{self, Backup, RestoreReport};
+use crate::error::{Error, Refusal, Result};
+use crate::records::Operation;
+use crate::state;
+
+impl Session {
+    /// Every backup, oldest first; none when no rollback has taken one.
+    /// Reads only: creates nothing.
+    pub async fn backups(&mut self) -> Result<Vec<Backup>> {
+        let reading = "reading _rollback_backups";
+        if !self
+            .driver
+            .backups()
+            .exists()
+            .await
+            .map_err(Error::database(reading))?
+        {
+            return Ok(Vec::new());
+        }
+        self.driver
+            .backups()
+            .list()
+            .await
+            .map_err(Error::database(reading))
+    }
+
+    /// Puts backup `id` (the newest when `None`) back into its tables, in
+    /// one transaction with its audit row. Refuses unless its migration has
+    /// been applied again: the tables and columns the data goes into are the
+    /// ones its up creates.
+    pub async fn restore(&mut self, set: &MigrationSet, id: Option<i64>) -> Result<RestoreReport> {
+        self.driver.lock().await?;
+        let result = self.restore_locked(set, id).await;
+        self.release(result).await
+    }
+
+    /// Drops backup `id`'s copies and forgets it.
+    pub async fn drop_backup(&mut self, id: i64) -> Result<Backup> {
+        self.driver.lock().await?;
+        let result = async {
+            let backup = self.find_backup(Some(id)).await?;
+            backup::drop_backup(&mut *self.driver, &backup).await?;
+            Ok(backup)
+        }
+        .await;
+        self.release(result).await
+    }
+
+    async fn find_backup(&mut self, id: Option<i64>) -> Result<Backup> {
+        let backups = self.backups().await?;
+        match id {
+            Some(id) => backups
+                .into_iter()
+                .find(|backup| backup.id == id)
+                .ok_or(Error::UnknownBackup { id }),
+            None => backups.into_iter().last().ok_or(Error::NoBackups),
+        }
+    }
+
+    async fn restore_locked(
+        &mut self,
+        set: &MigrationSet,
+        id: Option<i64>,
+    ) -> Result<RestoreReport> {
+        let backup = self.find_backup(id).await?;
+        let applied = self.applied().await?;
+        state::refuse_dirty(&applied)?;
+        let reapplied = Version::parse(&backup.version)
+            .is_some_and(|version| state::find_applied(set, &applied, &version).is_ok());
+        if !reapplied {
+            return Err(Refusal::CannotRestore {
+                id: backup.id,
+                migration: backup::label(&backup),
+                reason: format!(
+                    "the migration is not applied; apply it again first (`cargo rollback up --to {}`)",
+                    backup.version
+                ),
+            }
+            .into());
+        }
+        let started = Utc::now();
+        self.driver
+            .begin_step(false)
+            .await
+            .map_err(Error::database("starting the restore's transaction"))?;
+        let outcome = async {
+            let report = backup::restore(&mut *self.driver, &backup).await?;
+            self.driver
+                .backups()
+                .mark_restored(backup.id, Utc::now())
+                .await
+                .map_err(Error::database("recording the restore"))?;
+            Ok(report)
+        }
+        .await;
+        let rows = outcome.as_ref().map_or(0, |report| report.rows);
+        self.finish_step(
+            Operation::Restore,
+            &backup.version,
+            &backup.name,
+            false,
+            started,
+            outcome,
+            rows,
+        )
+        .await
+    }
+}
