@@ -5,10 +5,9 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use rstest_reuse::apply;
-use sqlx::{AnyConnection, AssertSqlSafe, Connection};
 
 use crate::each_database;
-use crate::support::{Db, Project};
+use crate::support::{Db, HeldConnection, Project};
 
 const PROCESSES: usize = 8;
 const MIGRATIONS: usize = 12;
@@ -121,57 +120,21 @@ fn eight_concurrent_rollbacks_to_a_version_revert_each_once(#[case] db: Db) {
     assert!(!project.has_table("t5"));
 }
 
-/// The migration lock, taken from outside the tool the way the tool takes it,
-/// on a connection of the test's own; held until dropped.
-struct HeldLock {
-    runtime: tokio::runtime::Runtime,
-    conn: Option<AnyConnection>,
-}
-
-impl HeldLock {
-    /// SQLite: an immediate write transaction; PostgreSQL: the tool's
-    /// advisory lock key; MySQL: `GET_LOCK` with the tool's name for the
-    /// database.
-    fn take(project: &Project) -> HeldLock {
-        let sql = match project.db_kind() {
-            Db::Sqlite => "BEGIN IMMEDIATE".to_owned(),
-            // "rollback" in ASCII: LOCK_KEY in rollback-runtime/src/driver/postgres.rs.
-            Db::Postgres => format!("SELECT pg_advisory_lock({})", 0x726f_6c6c_6261_636b_i64),
-            Db::MySql => {
-                "SELECT GET_LOCK(CONCAT('cargo-rollback-', MD5(DATABASE())), 0)".to_owned()
-            }
-        };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let conn = runtime.block_on(async {
-            sqlx::any::install_default_drivers();
-            let mut conn = AnyConnection::connect(&project.url()).await.unwrap();
-            let taken: Option<i64> = sqlx::raw_sql(AssertSqlSafe(sql.clone()))
-                .fetch_optional(&mut conn)
-                .await
-                .unwrap_or_else(|error| panic!("{sql}: {error}"))
-                .and_then(|row| sqlx::Row::try_get(&row, 0).ok());
-            if project.db_kind() == Db::MySql {
-                assert_eq!(taken, Some(1), "GET_LOCK did not take the lock");
-            }
-            conn
-        });
-        HeldLock {
-            runtime,
-            conn: Some(conn),
-        }
+/// The migration lock, taken from outside the tool the way the tool takes it:
+/// SQLite: an immediate write transaction; PostgreSQL: the tool's advisory
+/// lock key; MySQL: `GET_LOCK` with the tool's name for the database.
+fn hold_the_migration_lock(project: &Project) -> HeldConnection {
+    let sql = match project.db_kind() {
+        Db::Sqlite => "BEGIN IMMEDIATE".to_owned(),
+        // "rollback" in ASCII: LOCK_KEY in rollback-runtime/src/driver/postgres.rs.
+        Db::Postgres => format!("SELECT pg_advisory_lock({})", 0x726f_6c6c_6261_636b_i64),
+        Db::MySql => "SELECT GET_LOCK(CONCAT('cargo-rollback-', MD5(DATABASE())), 0)".to_owned(),
+    };
+    let held = HeldConnection::open(project, &sql);
+    if project.db_kind() == Db::MySql {
+        assert_eq!(held.first_value, Some(1), "GET_LOCK did not take the lock");
     }
-}
-
-impl Drop for HeldLock {
-    /// Closing the connection ends the transaction or session, and the lock with it.
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            let _ = self.runtime.block_on(conn.close());
-        }
-    }
+    held
 }
 
 #[apply(each_database)]
@@ -182,7 +145,7 @@ fn a_held_lock_times_out_with_a_clear_message(#[case] db: Db) {
     many_migrations(&project);
     project.run(&["up", "--to", "1"]).success();
     let before = project.fingerprint();
-    let held = HeldLock::take(&project);
+    let held = hold_the_migration_lock(&project);
     let started = Instant::now();
     let run = project.run(&["up", "--lock-timeout", "0.5"]);
     let waited = started.elapsed();

@@ -6,13 +6,17 @@
 mod support;
 
 mod apply_revert;
+mod backup;
 mod bad_input;
 mod commands;
 mod concurrency;
 mod confirmation;
 mod corpus;
 mod mysql;
+mod plan;
+mod rehearsal;
 mod safety;
+mod timeouts;
 
 use rstest_reuse::template;
 

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use sqlx::{AnyConnection, AssertSqlSafe, Connection};
 use tempfile::TempDir;
 
 pub use rollback_tests::Db;
@@ -396,5 +397,48 @@ impl Project {
     /// primary keys and unique constraints.
     pub fn schema(&self) -> Vec<String> {
         self.database.schema()
+    }
+}
+
+/// A connection of the test's own that ran some SQL and keeps what it took
+/// (a lock, an open transaction) until it is dropped, while the binary runs.
+pub struct HeldConnection {
+    runtime: tokio::runtime::Runtime,
+    conn: Option<AnyConnection>,
+    /// The first column of the first row the SQL returned, if an integer.
+    pub first_value: Option<i64>,
+}
+
+impl HeldConnection {
+    /// Connects to the project's database and runs `sql` there.
+    pub fn open(project: &Project, sql: &str) -> HeldConnection {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (conn, first_value) = runtime.block_on(async {
+            sqlx::any::install_default_drivers();
+            let mut conn = AnyConnection::connect(&project.url()).await.unwrap();
+            let first_value: Option<i64> = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                .fetch_optional(&mut conn)
+                .await
+                .unwrap_or_else(|error| panic!("{sql}: {error}"))
+                .and_then(|row| sqlx::Row::try_get(&row, 0).ok());
+            (conn, first_value)
+        });
+        HeldConnection {
+            runtime,
+            conn: Some(conn),
+            first_value,
+        }
+    }
+}
+
+impl Drop for HeldConnection {
+    /// Closing the connection ends its transaction or session, and what it held.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = self.runtime.block_on(conn.close());
+        }
     }
 }
