@@ -100,13 +100,17 @@ pub struct RevertArgs {
     /// errors, then roll it back (PostgreSQL, SQLite; MySQL prints the plan)
     #[arg(long)]
     pub dry_run: bool,
+
+    /// SQLite: also copy the whole database to this new file first (VACUUM INTO)
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
 }
 
 impl RevertArgs {
     /// Whether any rollback option was given: global options may come before
     /// a subcommand, these may not.
     pub fn any_given(&self) -> bool {
-        self.selection.any_given() || self.no_backup || self.dry_run
+        self.selection.any_given() || self.no_backup || self.dry_run || self.snapshot.is_some()
     }
 }
 

@@ -29,7 +29,8 @@ pub struct Timing {
 /// steps done and, in a rehearsal, each statement's timing.
 pub struct RunView {
     output: Output,
-    rehearsal: bool,
+    /// Whether the run is a rehearsal, rolled back at the end.
+    pub rehearsal: bool,
     bar: Option<ProgressBar>,
     current: String,
     /// The steps that finished.
@@ -94,6 +95,13 @@ impl RunView {
                     ms: elapsed.as_millis(),
                     failed: *failed,
                 });
+            }
+            Event::Snapshot { path, elapsed } => {
+                self.say(&format!(
+                    "Wrote a snapshot of the whole database to {} ({})",
+                    path.display(),
+                    milliseconds(elapsed.as_millis())
+                ));
             }
             Event::BackedUp { backup, elapsed } => {
                 let what = backup

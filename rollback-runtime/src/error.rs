@@ -119,6 +119,15 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A whole-database snapshot that could not be written; nothing was
+    /// reverted.
+    #[error("cannot write the snapshot {path}: {reason}")]
+    Snapshot {
+        /// The file asked for.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// No backup has this id.
     #[error("unknown backup {id}: `cargo rollback backups` lists them")]
     UnknownBackup {
@@ -258,6 +267,7 @@ impl Error {
             | Error::NotEnoughApplied { .. }
             | Error::CannotRehearse { .. }
             | Error::UnknownBackup { .. }
+            | Error::Snapshot { .. }
             | Error::NoBackups => ErrorKind::Input,
             Error::Refused(_) => ErrorKind::Refused,
             Error::InitSql { .. }

@@ -2,6 +2,7 @@
 //! (the CLI draws a bar and a spinner) or collect a rehearsal's timings; the
 //! library itself never prints.
 
+use std::path::Path;
 use std::time::Duration;
 
 use crate::backup::Backup;
@@ -24,6 +25,13 @@ pub enum Event<'a> {
         position: usize,
         /// Migrations in the run.
         total: usize,
+    },
+    /// The whole database was copied to a file (SQLite's `VACUUM INTO`).
+    Snapshot {
+        /// The file.
+        path: &'a Path,
+        /// How long the copy took.
+        elapsed: Duration,
     },
     /// The data its down destroys was copied.
     BackedUp {

@@ -4,6 +4,7 @@
 
 mod backups;
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -49,6 +50,9 @@ pub struct RevertOptions {
     /// Rehearse: run everything, then roll it all back (PostgreSQL and
     /// SQLite; see [`Session::revert`]).
     pub dry_run: bool,
+    /// SQLite: also copy the whole database to this new file (`VACUUM
+    /// INTO`) under the lock, before the first down runs.
+    pub snapshot: Option<PathBuf>,
 }
 
 impl RevertOptions {
@@ -60,6 +64,7 @@ impl RevertOptions {
             down_choice: DownChoice::Ask,
             backup: true,
             dry_run: false,
+            snapshot: None,
         }
     }
 }
@@ -244,6 +249,9 @@ impl Session {
     ) -> Result<Vec<Step>> {
         self.driver.lock().await?;
         let result = async {
+            if let Some(path) = &options.snapshot {
+                self.snapshot(path, &mut *progress).await?;
+            }
             if options.dry_run {
                 self.begin_rehearsal().await?;
             }
@@ -313,6 +321,39 @@ impl Session {
     /// Closes the connection.
     pub async fn close(self) {
         self.driver.close().await;
+    }
+
+    /// Writes the whole-file snapshot of a SQLite database.
+    async fn snapshot(&mut self, path: &Path, progress: Progress<'_>) -> Result<()> {
+        if path.exists() {
+            return Err(Error::Snapshot {
+                path: path.display().to_string(),
+                reason: "the file exists; name a new one".to_owned(),
+            });
+        }
+        let timer = Instant::now();
+        let written = self
+            .driver
+            .snapshot(path)
+            .await
+            .map_err(|source| Error::Snapshot {
+                path: path.display().to_string(),
+                reason: display_chain(&source),
+            })?;
+        if !written {
+            return Err(Error::Snapshot {
+                path: path.display().to_string(),
+                reason: format!(
+                    "{} is not a file; back it up with the server's own tools (pg_dump, mariadb-dump)",
+                    self.dialect().as_str()
+                ),
+            });
+        }
+        progress(&Event::Snapshot {
+            path,
+            elapsed: timer.elapsed(),
+        });
+        Ok(())
     }
 
     /// Makes the run a rehearsal, where the database can have one.

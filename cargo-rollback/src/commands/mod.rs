@@ -27,7 +27,7 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     let global = &cli.global;
     if cli.command.is_some() && cli.revert.any_given() {
         return Err(UsageError(
-            "VERSION, --last, --to, --all, --out-of-order, --use-file, --use-stored, --no-backup and --dry-run belong to the rollback, which takes no subcommand".to_owned(),
+            "VERSION, --last, --to, --all, --out-of-order, --use-file, --use-stored, --no-backup, --dry-run and --snapshot belong to the rollback, which takes no subcommand".to_owned(),
         )
         .into());
     }
@@ -93,7 +93,8 @@ async fn connect(
 }
 
 /// Ends a run: the steps done as JSON (after a failure part-way too, so a
-/// script sees what changed), then the run's error, if any.
+/// script sees what changed; a rehearsal's as `{"rehearsal": true, "steps",
+/// "timings"}`), then the run's error, if any.
 fn finish_steps(
     output: Output,
     view: &mut RunView,
@@ -101,7 +102,15 @@ fn finish_steps(
 ) -> Result<()> {
     view.finish();
     if output.json() {
-        output.json_value(&view.done);
+        if view.rehearsal {
+            output.json_value(&serde_json::json!({
+                "rehearsal": true,
+                "steps": view.done,
+                "timings": view.timings,
+            }));
+        } else {
+            output.json_value(&view.done);
+        }
     }
     result?;
     Ok(())

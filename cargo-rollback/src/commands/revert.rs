@@ -20,6 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
     options.down_choice = down_choice(&args.selection);
     options.backup = !args.no_backup;
     options.dry_run = args.dry_run;
+    options.snapshot.clone_from(&args.snapshot);
     let project = Project::resolve(global)?;
     let set = load_migrations(&project, output)?;
     let mut session = connect(global, &project, false, output).await?;

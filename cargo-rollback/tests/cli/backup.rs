@@ -8,7 +8,7 @@ use crate::each_database;
 use crate::support::{Db, Project};
 
 /// Rows of each table the tests fill.
-const ROWS: usize = 300;
+const ROWS: usize = 10_000;
 
 /// Three migrations: `items (id, label)`; then many typed columns added to
 /// it (dropped one by one by the down, and on PostgreSQL an enum type the
@@ -105,7 +105,8 @@ fn fill(project: &Project) {
              FROM generate_series(1, {ROWS}) AS i;"
         ),
         Db::MySql => format!(
-            "INSERT INTO items (id, label, note, amount, payload, born, doc)
+            "SET SESSION max_recursive_iterations = {ROWS};
+             INSERT INTO items (id, label, note, amount, payload, born, doc)
              SELECT i, CONCAT('item ', i), CASE WHEN i % 7 = 0 THEN NULL ELSE CONCAT('it''s ü 🚀 \"', i) END,
                     (i - 150) * 1.000001, UNHEX(MD5(i)), DATE_ADD('2020-02-28', INTERVAL i DAY),
                     JSON_OBJECT('i', i, 's', 'ü\"q')
@@ -159,6 +160,15 @@ fn every_value_a_rollback_destroys_comes_back_with_restore(#[case] db: Db) {
     let events = contents(&project, "events");
     let item_columns = project.columns("items");
     assert_eq!(items.len(), ROWS);
+
+    // Without a terminal and without --yes: refused, nothing changed.
+    let untouched = project.fingerprint();
+    project
+        .run(&["--last", "2"])
+        .code(3)
+        .one_line_error(&["without confirmation", "--yes"]);
+    assert_eq!(project.fingerprint(), untouched);
+    assert_eq!(contents(&project, "items"), items);
 
     let run = project.rollback(&["--last", "2"]);
     run.success();
@@ -336,4 +346,51 @@ fn a_sqlite_table_rebuilt_without_a_column_backs_up_that_column() {
     project.run(&["up"]).success();
     project.run(&["restore"]).success();
     assert_eq!(contents(&project, "people"), before);
+}
+
+#[test]
+fn a_sqlite_rollback_can_snapshot_the_whole_file_first() {
+    let project = Project::new();
+    project.tables(&["users"]);
+    project.run(&["up"]).success();
+    project.execute("INSERT INTO users (id) VALUES (1), (2)");
+    let snapshot = project.root().join("before.db");
+    let snapshot_arg = snapshot.display().to_string();
+    let run = project.rollback(&["--snapshot", &snapshot_arg]);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("Wrote a snapshot of the whole database to"),
+        "{}",
+        run.stdout
+    );
+    assert!(!project.has_table("users"));
+    // The snapshot is the database as the rollback found it.
+    let copy = rollback_tests::ScratchDatabase::sqlite_file(&snapshot);
+    assert_eq!(copy.query("SELECT COUNT(*) FROM users"), ["2"]);
+    // An existing file is never overwritten.
+    project.run(&["up"]).success();
+    let before = project.db_bytes();
+    project
+        .rollback(&["--snapshot", &snapshot_arg])
+        .code(2)
+        .one_line_error(&["cannot write the snapshot", "the file exists"]);
+    assert_eq!(project.db_bytes(), before);
+}
+
+#[rstest::rstest]
+#[case::postgres(Db::Postgres)]
+#[case::mysql(Db::MySql)]
+fn a_server_database_has_no_file_to_snapshot(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.tables(&["users"]);
+    project.run(&["up"]).success();
+    let before = project.fingerprint();
+    project
+        .rollback(&["--snapshot", "x.db"])
+        .code(2)
+        .one_line_error(&["cannot write the snapshot x.db", "is not a file", "pg_dump"]);
+    assert_eq!(project.fingerprint(), before);
 }

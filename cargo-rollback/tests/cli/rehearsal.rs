@@ -98,3 +98,21 @@ fn a_no_transaction_down_stops_the_rehearsal_before_it() {
         .one_line_error(&["cannot rehearse 2 vacuum", "outside a transaction"]);
     assert_eq!(project.db_bytes(), before);
 }
+
+#[test]
+fn a_rehearsal_reports_its_timings_as_json() {
+    let project = Project::new();
+    project.tables(&["a", "b"]);
+    project.run(&["up"]).success();
+    let run = project.run(&["--all", "--dry-run", "--format", "json"]);
+    let report = run.json();
+    assert_eq!(report["rehearsal"], true);
+    assert_eq!(report["steps"].as_array().unwrap().len(), 2);
+    let timings = report["timings"].as_array().unwrap();
+    assert_eq!(timings.len(), 2, "{report:#}");
+    assert_eq!(timings[0]["version"], "2");
+    assert_eq!(timings[0]["statement"], "DROP TABLE b");
+    assert_eq!(timings[0]["failed"], false);
+    assert!(timings[0]["ms"].is_u64());
+    assert_eq!(project.in_state("applied"), ["1", "2"]);
+}

@@ -110,6 +110,12 @@ pub(crate) trait Driver: Send {
         Ok(false)
     }
 
+    /// Copies the whole database to a new file at `path`; false where the
+    /// database is not a file (every server).
+    async fn snapshot(&mut self, _path: &std::path::Path) -> Result<bool, sqlx::Error> {
+        Ok(false)
+    }
+
     /// After rows were restored with the ids they had: PostgreSQL moves the
     /// table's sequences past them, so the next insert does not collide.
     async fn after_rows_restored(&mut self, _table: &TableName) -> Result<(), sqlx::Error> {

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AssertSqlSafe, Sqlite};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{AssertSqlSafe, Connection, Sqlite};
 
 use super::backups::with_question_marks;
 use super::catalog::CatalogSql;
@@ -129,6 +129,8 @@ const DEADLINE_CHECK_STEPS: i32 = 10_000;
 
 pub(crate) struct SqliteDriver {
     conn: MigrationConnection<Sqlite>,
+    /// How the connection was opened: a snapshot opens a second one alike.
+    connect_options: SqliteConnectOptions,
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     deadline: Arc<Deadline>,
@@ -214,6 +216,7 @@ impl SqliteDriver {
         let deadline = Arc::new(Deadline::new());
         let mut driver = SqliteDriver {
             conn,
+            connect_options: connect_options.clone(),
             lock_timeout: options.lock_timeout,
             statement_timeout: options.statement_timeout,
             deadline: deadline.clone(),
@@ -328,6 +331,20 @@ impl Driver for SqliteDriver {
             self.conn.execute("ROLLBACK TO _rollback_step").await?;
             self.conn.execute("RELEASE _rollback_step").await
         }
+    }
+
+    /// `VACUUM INTO` cannot run inside the run's transaction, so a second
+    /// connection writes the file; it reads what is committed, which before
+    /// the first step is the database as the run found it (the run's write
+    /// lock keeps every other writer out meanwhile).
+    async fn snapshot(&mut self, path: &Path) -> Result<bool, sqlx::Error> {
+        let mut reader = SqliteConnection::connect_with(&self.connect_options).await?;
+        let into = path.display().to_string().replace('\'', "''");
+        let result = sqlx::raw_sql(AssertSqlSafe(format!("VACUUM INTO '{into}'")))
+            .execute(&mut reader)
+            .await;
+        let _ = reader.close().await;
+        result.map(|_| true)
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
