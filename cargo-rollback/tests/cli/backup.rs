@@ -172,6 +172,8 @@ fn every_value_a_rollback_destroys_comes_back_with_restore(#[case] db: Db) {
 
     let run = project.rollback(&["--last", "2"]);
     run.success();
+    // No terminal: no progress bar, only the lines.
+    assert_eq!(run.stderr, "");
     assert!(
         run.stdout
             .contains(&format!("Backed up events ({ROWS} rows) as backup 1")),

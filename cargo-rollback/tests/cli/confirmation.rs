@@ -88,3 +88,15 @@ fn any_other_answer_at_the_terminal_refuses() {
     assert!(project.db_bytes() == before, "the database file changed");
     assert_eq!(project.in_state("applied"), ["1"]);
 }
+
+#[test]
+fn at_a_terminal_a_run_shows_its_progress() {
+    let project = Project::new();
+    project.tables(&["a", "b", "c"]);
+    project.run(&["up"]).success();
+    let run = project.run_at_terminal(&["--all", "--yes"], "");
+    run.success();
+    for part in ["0/3 reverting 3 c", "reverting 1 a", "Reverted 3 migrations"] {
+        assert!(run.stdout.contains(part), "lacks {part:?}:\n{}", run.stdout);
+    }
+}
