@@ -11,7 +11,11 @@
 //! `cargo rollback` drives the same engine ([`Session`]) from the command
 //! line. Every applied migration is stored with its down script and
 //! checksums in `_rollback_migrations`; every operation is audited in
-//! `_rollback_log`.
+//! `_rollback_log`. A rollback is planned first ([`Session::plan_revert`]:
+//! each down statement classified, with live figures of what it destroys),
+//! backs up what its downs destroy inside the database before they run
+//! ([`Session::backups`], [`Session::restore`]), and can be rehearsed
+//! ([`RevertOptions::dry_run`]).
 
 mod backup;
 mod driver;

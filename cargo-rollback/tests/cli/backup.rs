@@ -235,6 +235,13 @@ fn every_value_a_rollback_destroys_comes_back_with_restore(#[case] db: Db) {
         project.query("SELECT COUNT(*) FROM events"),
         [(ROWS + 1).to_string()]
     );
+    let shown = project.run(&["log"]);
+    assert!(
+        shown.stdout.contains(&format!("{ROWS} rows restored")),
+        "{}",
+        shown.stdout
+    );
+    assert!(shown.stdout.contains("rows backed up"), "{}", shown.stdout);
     let log = project.log_lines();
     assert!(log.contains(&"restore 3 success".to_owned()), "{log:?}");
     assert!(log.contains(&"restore 2 success".to_owned()), "{log:?}");

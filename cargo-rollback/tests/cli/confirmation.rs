@@ -96,7 +96,11 @@ fn at_a_terminal_a_run_shows_its_progress() {
     project.run(&["up"]).success();
     let run = project.run_at_terminal(&["--all", "--yes"], "");
     run.success();
-    for part in ["0/3 reverting 3 c", "reverting 1 a", "Reverted 3 migrations"] {
+    for part in [
+        "0/3 reverting 3 c",
+        "reverting 1 a",
+        "Reverted 3 migrations",
+    ] {
         assert!(run.stdout.contains(part), "lacks {part:?}:\n{}", run.stdout);
     }
 }
