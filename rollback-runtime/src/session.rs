@@ -3,26 +3,24 @@
 //! migration in its own step, each step audited.
 
 mod backups;
+mod step;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
-use rollback_core::sql::{Dialect, split};
-use rollback_core::{Migration, MigrationSet, Version};
+use chrono::Utc;
+use rollback_core::sql::Dialect;
+use rollback_core::{MigrationSet, Version};
 use serde::Serialize;
 
-use crate::backup;
 use crate::driver::{self, ConnectOptions, Driver};
 use crate::error::{Error, Refusal, Result, display_chain};
-use crate::execute::{ScriptRun, run_script};
 use crate::migrator::Target;
 use crate::plan::{self, PlanStop, RollbackPlan};
 use crate::progress::{Event, Progress};
-use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, actor};
+use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, Operation};
 use crate::state::{
-    self, DownChoice, DownScript, MigrationStatus, MissingPolicy, Selection, refuse_dirty,
-    resolve_down,
+    self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
 };
 use crate::url::DatabaseUrl;
 
@@ -516,272 +514,6 @@ impl Session {
         self.audit(Operation::Repair, &row.version, &row.name, started, None, 0)
             .await
     }
-
-    async fn apply_one(&mut self, migration: &Migration, progress: Progress<'_>) -> Result<Step> {
-        let started = Utc::now();
-        let timer = Instant::now();
-        let no_transaction = migration.up().no_transaction();
-        let mark_dirty = no_transaction || !self.driver.transactional_ddl();
-        let mut row = AppliedMigration::for_migration(migration, started);
-        let writing = "recording the migration";
-        if mark_dirty {
-            row.dirty = true;
-            self.driver
-                .tracking()
-                .save_applied(&row)
-                .await
-                .map_err(Error::database(writing))?;
-        }
-        self.driver
-            .begin_step(no_transaction)
-            .await
-            .map_err(Error::database("starting the migration's transaction"))?;
-        let label = migration.to_string();
-        let outcome = async {
-            let script = ScriptRun {
-                migration: &label,
-                kind: "up",
-                sql: migration.up().sql(),
-                path: Some(migration.up_path()),
-                first_line: migration.up().first_line(),
-                stays: "pending",
-            };
-            run_script(&mut *self.driver, &script, progress).await?;
-            row.dirty = false;
-            row.execution_ms = elapsed_ms(timer);
-            self.driver
-                .tracking()
-                .save_applied(&row)
-                .await
-                .map_err(Error::database(writing))
-        }
-        .await;
-        let version = migration.version().as_str();
-        let finished = self
-            .finish_step(
-                Operation::Apply,
-                version,
-                migration.name(),
-                no_transaction,
-                started,
-                outcome,
-                0,
-            )
-            .await;
-        if let Err(error) = &finished
-            && mark_dirty
-            && self.left_nothing(error, migration.up().sql(), no_transaction)
-        {
-            self.driver
-                .tracking()
-                .delete_applied(version)
-                .await
-                .map_err(Error::database(writing))?;
-        }
-        finished?;
-        Ok(Step {
-            operation: Operation::Apply,
-            version: version.to_owned(),
-            name: migration.name().to_owned(),
-            execution_ms: row.execution_ms,
-            rows_backed_up: 0,
-            backup_id: None,
-        })
-    }
-
-    /// Reverts one migration: its backup (on MySQL before the dirty marker,
-    /// since the copy commits at once; elsewhere inside the step, so that a
-    /// failed down leaves no backup behind), its down, its tracking row.
-    async fn revert_one(
-        &mut self,
-        row: &AppliedMigration,
-        down: &DownScript,
-        take_backup: bool,
-        progress: Progress<'_>,
-    ) -> Result<Step> {
-        let no_transaction = down.no_transaction;
-        let started = Utc::now();
-        let timer = Instant::now();
-        let writing = "updating _rollback_migrations";
-        let mark_dirty = no_transaction || !self.driver.transactional_ddl();
-        let mut taken = None;
-        if take_backup && mark_dirty {
-            taken = self.back_up(row, down, &mut *progress).await?;
-        }
-        if mark_dirty {
-            let mut dirty = row.clone();
-            dirty.dirty = true;
-            self.driver
-                .tracking()
-                .save_applied(&dirty)
-                .await
-                .map_err(Error::database(writing))?;
-        }
-        self.driver
-            .begin_step(no_transaction)
-            .await
-            .map_err(Error::database("starting the migration's transaction"))?;
-        let label = row.label();
-        let outcome = async {
-            if take_backup && !mark_dirty {
-                taken = self.back_up(row, down, &mut *progress).await?;
-            }
-            let script = ScriptRun {
-                migration: &label,
-                kind: "down",
-                sql: &down.sql,
-                path: down.path.as_deref(),
-                first_line: down.first_line,
-                stays: "applied",
-            };
-            run_script(&mut *self.driver, &script, progress).await?;
-            self.driver
-                .tracking()
-                .delete_applied(&row.version)
-                .await
-                .map_err(Error::database(writing))
-        }
-        .await;
-        let rows_backed_up = taken.as_ref().map_or(0, |backup| backup.rows);
-        let finished = self
-            .finish_step(
-                Operation::Revert,
-                &row.version,
-                &row.name,
-                no_transaction,
-                started,
-                outcome,
-                rows_backed_up,
-            )
-            .await;
-        if let Err(error) = &finished
-            && mark_dirty
-            && self.left_nothing(error, &down.sql, no_transaction)
-        {
-            self.driver
-                .tracking()
-                .save_applied(row)
-                .await
-                .map_err(Error::database(writing))?;
-        }
-        finished?;
-        Ok(Step {
-            operation: Operation::Revert,
-            version: row.version.clone(),
-            name: row.name.clone(),
-            execution_ms: elapsed_ms(timer),
-            rows_backed_up,
-            backup_id: taken.map(|backup| backup.id),
-        })
-    }
-
-    /// Copies what `down` destroys, as the database stands right before it.
-    async fn back_up(
-        &mut self,
-        row: &AppliedMigration,
-        down: &DownScript,
-        progress: Progress<'_>,
-    ) -> Result<Option<backup::Backup>> {
-        let timer = Instant::now();
-        let analyzed = rollback_core::sql::analyze_script(&down.sql, self.dialect());
-        let targets = plan::backup_targets(&mut *self.driver, &analyzed).await?;
-        if targets.is_empty() {
-            return Ok(None);
-        }
-        let taken = backup::take(&mut *self.driver, &row.version, &row.name, &targets).await?;
-        if let Some(backup) = &taken {
-            progress(&Event::BackedUp {
-                backup,
-                elapsed: timer.elapsed(),
-            });
-        }
-        Ok(taken)
-    }
-
-    /// Whether a step that failed with `error` left the database as it was,
-    /// so that its dirty marker can go: the failing statement was the first,
-    /// or it and everything before it were data statements, which the step's
-    /// transaction rolled back. Anything else may have committed (MySQL
-    /// commits before any DDL statement runs, even one that then fails; a
-    /// no-transaction script commits as it goes), and the marker stays.
-    fn left_nothing(&self, error: &Error, script: &str, no_transaction: bool) -> bool {
-        let (Error::Statement(failure) | Error::Cancelled { failure, .. }) = error else {
-            return false;
-        };
-        let statements = split(script, self.dialect());
-        let (ran, failed) =
-            statements.split_at(failure.index.saturating_sub(1).min(statements.len()));
-        ran.is_empty()
-            || (!no_transaction
-                && ran
-                    .iter()
-                    .chain(failed.first())
-                    .all(|statement| statement.is_data_statement()))
-    }
-
-    /// Commits or rolls back a step, then writes its audit row.
-    #[expect(clippy::too_many_arguments, reason = "the audit row's fields")]
-    async fn finish_step<T>(
-        &mut self,
-        operation: Operation,
-        version: &str,
-        name: &str,
-        no_transaction: bool,
-        started: DateTime<Utc>,
-        outcome: Result<T>,
-        rows_backed_up: i64,
-    ) -> Result<T> {
-        let outcome = match outcome {
-            Ok(value) => self
-                .driver
-                .commit_step(no_transaction)
-                .await
-                .map(|()| value)
-                .map_err(Error::database("committing the migration")),
-            Err(error) => {
-                // The step's own error is the one to report; a failed rollback
-                // on top of it would only hide it.
-                let _ = self.driver.rollback_step(no_transaction).await;
-                Err(error)
-            }
-        };
-        let message = outcome.as_ref().err().map(|error| display_chain(error));
-        self.audit(operation, version, name, started, message, rows_backed_up)
-            .await?;
-        outcome
-    }
-
-    async fn audit(
-        &mut self,
-        operation: Operation,
-        version: &str,
-        name: &str,
-        started_at: DateTime<Utc>,
-        error: Option<String>,
-        rows_backed_up: i64,
-    ) -> Result<()> {
-        let entry = LogEntry {
-            id: None,
-            operation,
-            version: version.to_owned(),
-            name: name.to_owned(),
-            started_at,
-            finished_at: Utc::now(),
-            outcome: if error.is_some() {
-                Outcome::Failure
-            } else {
-                Outcome::Success
-            },
-            error,
-            rows_backed_up,
-            actor: actor(),
-        };
-        self.driver
-            .tracking()
-            .insert_log(&entry)
-            .await
-            .map_err(Error::database("writing _rollback_log"))
-    }
 }
 
 /// The URL a server pool's options stand for, for messages (never with a
@@ -792,8 +524,4 @@ fn server_url(scheme: &str, host: &str, database: Option<&str>) -> Result<Databa
         "{scheme}://{host}/{}",
         database.unwrap_or_default()
     ))
-}
-
-fn elapsed_ms(timer: Instant) -> i64 {
-    i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX)
 }
