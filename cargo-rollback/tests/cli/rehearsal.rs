@@ -116,3 +116,16 @@ fn a_rehearsal_reports_its_timings_as_json() {
     assert!(timings[0]["ms"].is_u64());
     assert_eq!(project.in_state("applied"), ["1", "2"]);
 }
+
+#[test]
+fn mysql_cannot_rehearse_an_up() {
+    let Some(project) = Project::on(Db::MySql) else {
+        return;
+    };
+    project.tables(&["a"]);
+    project
+        .run(&["up", "--dry-run"])
+        .code(2)
+        .one_line_error(&["cannot rehearse on MySQL", "commits each DDL statement at once"]);
+    assert!(!project.has_table("a"));
+}
