@@ -254,18 +254,23 @@ async fn copy(
         .collect();
     let copy = sql::copy_name(dialect, id, position, &target.table, column);
     let statement = sql::copy_statement(dialect, &copy, &target.table, &selected);
-    driver
-        .execute(&statement)
+    let inserted = driver
+        .execute_counting(&statement)
         .await
         .map_err(Error::database("copying data into a backup"))?;
-    let rows = driver
-        .catalog()
-        .count(&format!(
-            "SELECT COUNT(*) FROM {}",
-            quote::table(dialect, &copy)
-        ))
-        .await
-        .map_err(Error::database(reading))?;
+    // The servers report the rows a `CREATE TABLE … AS SELECT` copied;
+    // SQLite does not, and the copy is counted.
+    let rows = match dialect {
+        Dialect::Sqlite => driver
+            .catalog()
+            .count(&format!(
+                "SELECT COUNT(*) FROM {}",
+                quote::table(dialect, &copy)
+            ))
+            .await
+            .map_err(Error::database(reading))?,
+        Dialect::Postgres | Dialect::MySql => i64::try_from(inserted).unwrap_or(i64::MAX),
+    };
     Ok(Some(BackupItem {
         position,
         kind,
