@@ -449,3 +449,15 @@ fn corpus_ncps_sqlite_rebuild_with_pragmas() {
         }]
     );
 }
+
+/// What the runtime's MySQL dirty marker relies on: only data statements
+/// roll back with their transaction there; anything else may commit at once.
+#[test]
+fn mysql_data_statements_are_told_from_statements_that_commit() {
+    let script = "-- seed\ninsert into t values (1);\nWITH x AS (SELECT 1) UPDATE t SET a = 1;\nDELETE FROM t;\nREPLACE INTO t VALUES (2);\nCREATE TABLE u (id int);\nALTER TABLE t ADD b int;\nCALL p();\nLOCK TABLES t WRITE;";
+    let data: Vec<bool> = analyze_script(script, Dialect::MySql)
+        .iter()
+        .map(|statement| statement.class == StatementClass::Data)
+        .collect();
+    assert_eq!(data, [true, true, true, true, false, false, false, false]);
+}

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use rollback_core::Migration;
-use rollback_core::sql::split;
+use rollback_core::sql::{StatementClass, analyze_statement, split};
 
 use super::{Session, Step};
 use crate::backup;
@@ -205,23 +205,23 @@ impl Session {
 
     /// Whether a step that failed with `error` left the database as it was,
     /// so that its dirty marker can go: the failing statement was the first,
-    /// or it and everything before it were data statements, which the step's
-    /// transaction rolled back. Anything else may have committed (MySQL
+    /// or it and everything before it were data statements (as the parser
+    /// classifies them), which the step's transaction rolled back. Anything else may have committed (MySQL
     /// commits before any DDL statement runs, even one that then fails; a
     /// no-transaction script commits as it goes), and the marker stays.
     fn left_nothing(&self, error: &Error, script: &str, no_transaction: bool) -> bool {
         let (Error::Statement(failure) | Error::Cancelled { failure, .. }) = error else {
             return false;
         };
-        let statements = split(script, self.dialect());
+        let dialect = self.dialect();
+        let statements = split(script, dialect);
         let (ran, failed) =
             statements.split_at(failure.index.saturating_sub(1).min(statements.len()));
         ran.is_empty()
             || (!no_transaction
-                && ran
-                    .iter()
-                    .chain(failed.first())
-                    .all(|statement| statement.is_data_statement()))
+                && ran.iter().chain(failed.first()).all(|statement| {
+                    analyze_statement(statement.sql, dialect).0 == StatementClass::Data
+                }))
     }
 
     /// Commits or rolls back a step, then writes its audit row.
