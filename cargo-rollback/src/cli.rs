@@ -220,6 +220,13 @@ pub enum Command {
     },
     /// Write the build.rs line that rebuilds the crate when a migration is added
     Init,
+    /// Prove that every down undoes its up, in a scratch database beside
+    /// DATABASE_URL's (which is never changed)
+    Verify {
+        /// Check from this version on; older migrations are applied unchecked
+        #[arg(long, value_name = "V")]
+        from: Option<String>,
+    },
 }
 
 /// `backups` subcommands.
@@ -241,6 +248,8 @@ pub enum Format {
     Json,
     /// A rollback plan for a reviewer (`plan` only)
     Markdown,
+    /// JUnit XML, one test case per migration (`verify` only)
+    Junit,
 }
 
 /// `--empty-down`.

@@ -26,9 +26,11 @@ mod plan;
 mod progress;
 mod quote;
 mod records;
+mod schema;
 mod session;
 mod state;
 mod url;
+mod verify;
 
 pub use backup::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 pub use driver::ConnectOptions;
@@ -39,9 +41,13 @@ pub use progress::{Event, Progress};
 pub use records::{
     AppliedMigration, LOG_TABLE, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, TOOL_VERSION,
 };
+pub use schema::{Difference, ObjectKey, Snapshot, diff, differences};
 pub use session::{ApplyOptions, RepairMode, RevertOptions, Session, Step};
 pub use state::{DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, statuses};
 pub use url::{DatabaseUrl, mask_password};
+pub use verify::{
+    MigrationReport, SCRATCH_PREFIX, VerifyOptions, VerifyReport, VerifyResult, verify, verify_with,
+};
 
 pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
 pub use rollback_core::{

@@ -12,6 +12,7 @@ mod restore;
 mod revert;
 mod status;
 mod up;
+mod verify;
 
 use anyhow::Result;
 use rollback_runtime::{ConnectOptions, Error, LoadOptions, MigrationSet, Session, Step, Version};
@@ -34,6 +35,9 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     if output.format == Format::Markdown && !matches!(cli.command, Some(Command::Plan { .. })) {
         return Err(UsageError("--format markdown is for `cargo rollback plan`".to_owned()).into());
     }
+    if output.format == Format::Junit && !matches!(cli.command, Some(Command::Verify { .. })) {
+        return Err(UsageError("--format junit is for `cargo rollback verify`".to_owned()).into());
+    }
     match cli.command {
         None => revert::run(global, &cli.revert, output).await,
         Some(Command::Up {
@@ -55,6 +59,7 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
             repair::run(global, &version, pending, output).await
         }
         Some(Command::Init) => init::run(global, output),
+        Some(Command::Verify { from }) => verify::run(global, from.as_deref(), output).await,
     }
 }
 

@@ -12,11 +12,13 @@ mod commands;
 mod concurrency;
 mod confirmation;
 mod corpus;
+mod corpus_verify;
 mod mysql;
 mod plan;
 mod rehearsal;
 mod safety;
 mod timeouts;
+mod verify;
 
 use rstest_reuse::template;
 

@@ -123,9 +123,9 @@ fn mysql_cannot_rehearse_an_up() {
         return;
     };
     project.tables(&["a"]);
-    project
-        .run(&["up", "--dry-run"])
-        .code(2)
-        .one_line_error(&["cannot rehearse on MySQL", "commits each DDL statement at once"]);
+    project.run(&["up", "--dry-run"]).code(2).one_line_error(&[
+        "cannot rehearse on MySQL",
+        "commits each DDL statement at once",
+    ]);
     assert!(!project.has_table("a"));
 }

@@ -1,0 +1,473 @@
+//! A normalized snapshot of a database's schema, read from its catalog, and
+//! the differences between two of them: what `verify` compares before and
+//! after each step.
+//!
+//! Each dialect brings only SQL text ([`CatalogQueries`]): queries whose rows
+//! are `(kind, name, attribute, value)`, one query per kind of object, so a
+//! snapshot costs a handful of round trips whatever the number of tables.
+//! Names carry no OIDs; definitions are the catalog's own rendering
+//! (`pg_get_indexdef`, `sqlite_master.sql`, …) with whitespace collapsed, so
+//! two databases built by the same statements compare equal.
+
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// One object of a schema: `column orders.status`, `index orders_customer`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ObjectKey {
+    /// `table`, `column`, `index`, `constraint`, `view`, `trigger`, …
+    pub kind: String,
+    /// The object's name, qualified by its table where it belongs to one
+    /// (`orders.status`), and by its schema outside the current one.
+    pub name: String,
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.name)
+    }
+}
+
+/// The schema of a database at one moment: every object with its
+/// attributes, and each table's column order apart (compared as a note, not
+/// a failure: PostgreSQL cannot put a re-added column back in its place).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    /// Objects and their attributes (`type`, `default`, `definition`, …).
+    pub objects: BTreeMap<ObjectKey, BTreeMap<String, String>>,
+    /// Each table's columns in their order.
+    pub column_order: BTreeMap<String, Vec<String>>,
+}
+
+/// How one object differs between two snapshots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// In the expected schema, not in the actual one (with its definition,
+    /// where it has one, to say which object it was).
+    Missing(ObjectKey, Option<String>),
+    /// In the actual schema, not in the expected one.
+    Unexpected(ObjectKey, Option<String>),
+    /// In both, with an attribute that differs.
+    Changed {
+        /// The object.
+        object: ObjectKey,
+        /// The attribute.
+        attribute: String,
+        /// Its expected value (`none` when the object had no such attribute).
+        expected: String,
+        /// Its actual value.
+        actual: String,
+    },
+}
+
+impl Difference {
+    /// The difference as a line, naming when it was seen:
+    /// `index orders_customer: missing after down`.
+    pub fn describe(&self, after: &str) -> String {
+        match self {
+            Difference::Missing(object, detail) => {
+                format!("{object}: missing {after}{}", shown_detail(detail))
+            }
+            Difference::Unexpected(object, detail) => {
+                format!("{object}: left behind {after}{}", shown_detail(detail))
+            }
+            Difference::Changed {
+                object,
+                attribute,
+                expected,
+                actual,
+            } => {
+                let (expected, actual) = contrast(expected, actual);
+                format!("{object}: {attribute} {expected} → {actual} {after}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Difference::Missing(object, detail) => {
+                write!(f, "{object}: missing{}", shown_detail(detail))
+            }
+            Difference::Unexpected(object, detail) => {
+                write!(f, "{object}: unexpected{}", shown_detail(detail))
+            }
+            Difference::Changed {
+                object,
+                attribute,
+                expected,
+                actual,
+            } => {
+                let (expected, actual) = contrast(expected, actual);
+                write!(f, "{object}: {attribute} {expected} → {actual}")
+            }
+        }
+    }
+}
+
+/// Two long values (a view's or a function's definition) shown around
+/// where they differ, the common start and end cut to `…`; short ones whole.
+fn contrast(expected: &str, actual: &str) -> (String, String) {
+    const CONTEXT: usize = 30;
+    const SHORT: usize = 100;
+    if expected.chars().count() <= SHORT && actual.chars().count() <= SHORT {
+        return (expected.to_owned(), actual.to_owned());
+    }
+    let a: Vec<char> = expected.chars().collect();
+    let b: Vec<char> = actual.chars().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let start = prefix.saturating_sub(CONTEXT);
+    let cut = |chars: &[char]| {
+        let end = (chars.len() - suffix + CONTEXT).min(chars.len());
+        let middle: String = chars[start..end].iter().collect();
+        let lead = if start > 0 { "…" } else { "" };
+        let tail = if end < chars.len() { "…" } else { "" };
+        format!("{lead}{middle}{tail}")
+    };
+    (cut(&a), cut(&b))
+}
+
+/// What `actual` has that `expected` lacks and the other way round, one line
+/// per object or attribute (`column orders.status: default 'new' → none`).
+pub fn diff(expected: &Snapshot, actual: &Snapshot) -> Vec<String> {
+    differences(expected, actual)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// The differences between two snapshots, in object order. An object that
+/// is missing is reported once, not once per attribute; the columns,
+/// indexes and constraints of a missing table are reported with it only when
+/// the table itself is there (a dropped table is one line).
+pub fn differences(expected: &Snapshot, actual: &Snapshot) -> Vec<Difference> {
+    let gone_tables: Vec<&str> = table_names(expected)
+        .filter(|table| !actual.objects.contains_key(&table_key(table)))
+        .chain(
+            table_names(actual).filter(|table| !expected.objects.contains_key(&table_key(table))),
+        )
+        .collect();
+    let belongs_to_gone_table = |key: &ObjectKey| {
+        key.kind != "table" && gone_tables.iter().any(|table| of_table(key, table))
+    };
+    let mut found = Vec::new();
+    for (key, attributes) in &expected.objects {
+        match actual.objects.get(key) {
+            None if belongs_to_gone_table(key) => {}
+            None => found.push(Difference::Missing(key.clone(), definition(attributes))),
+            Some(other) => {
+                let names: std::collections::BTreeSet<&String> =
+                    attributes.keys().chain(other.keys()).collect();
+                for name in names {
+                    let before = attributes.get(name);
+                    let after = other.get(name);
+                    if before != after {
+                        // A flag (`not null`, `unique`) is written only when
+                        // set: its absence reads `no`.
+                        let flag = before.or(after).is_some_and(|value| value == "yes");
+                        let shown = |value: Option<&String>| match value {
+                            None if flag => "no".to_owned(),
+                            value => shown(value),
+                        };
+                        found.push(Difference::Changed {
+                            object: key.clone(),
+                            attribute: name.clone(),
+                            expected: shown(before),
+                            actual: shown(after),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (key, attributes) in &actual.objects {
+        if !expected.objects.contains_key(key) && !belongs_to_gone_table(key) {
+            found.push(Difference::Unexpected(key.clone(), definition(attributes)));
+        }
+    }
+    found
+}
+
+/// Tables present in both snapshots whose columns are the same but in
+/// another order: `column order of orders: id, status, note → id, note, status`.
+pub fn column_order_notes(expected: &Snapshot, actual: &Snapshot) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (table, before) in &expected.column_order {
+        let Some(after) = actual.column_order.get(table) else {
+            continue;
+        };
+        if before != after {
+            let mut sorted_before = before.clone();
+            let mut sorted_after = after.clone();
+            sorted_before.sort();
+            sorted_after.sort();
+            if sorted_before == sorted_after {
+                notes.push(format!(
+                    "column order of {table}: {} → {}",
+                    before.join(", "),
+                    after.join(", ")
+                ));
+            }
+        }
+    }
+    notes
+}
+
+fn table_names(snapshot: &Snapshot) -> impl Iterator<Item = &str> {
+    snapshot
+        .objects
+        .keys()
+        .filter(|key| key.kind == "table")
+        .map(|key| key.name.as_str())
+}
+
+fn table_key(table: &str) -> ObjectKey {
+    ObjectKey {
+        kind: "table".to_owned(),
+        name: table.to_owned(),
+    }
+}
+
+/// Whether `key` names something of `table` (`orders.status` of `orders`).
+fn of_table(key: &ObjectKey, table: &str) -> bool {
+    key.name
+        .strip_prefix(table)
+        .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The definition that says which object a missing or unexpected one is,
+/// where its name alone may not (`orders_ibfk_1`), shortened for one line.
+fn definition(attributes: &BTreeMap<String, String>) -> Option<String> {
+    let definition = attributes.get("definition")?;
+    const LONGEST: usize = 120;
+    Some(match definition.char_indices().nth(LONGEST) {
+        Some((cut, _)) => format!("{}…", &definition[..cut]),
+        None => definition.clone(),
+    })
+}
+
+fn shown_detail(detail: &Option<String>) -> String {
+    detail
+        .as_ref()
+        .map(|detail| format!(" ({detail})"))
+        .unwrap_or_default()
+}
+
+fn shown(value: Option<&String>) -> String {
+    match value {
+        Some(value) if !value.is_empty() => value.clone(),
+        _ => "none".to_owned(),
+    }
+}
+
+/// One dialect's catalog queries.
+pub(crate) struct CatalogQueries {
+    /// Queries returning `(kind, name, attribute, value)` rows, all text; a
+    /// row with a NULL attribute or value only says that the object exists.
+    pub objects: &'static [&'static str],
+    /// One query returning `(table, column)` rows in column order.
+    pub column_order: &'static str,
+    /// What the dialect does to the rows once read (SQLite takes its check
+    /// constraints out of the table's text).
+    pub finish: Option<fn(&mut Snapshot)>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot from the rows of [`CatalogQueries::objects`] and
+    /// [`CatalogQueries::column_order`].
+    pub(crate) fn from_rows(
+        objects: impl IntoIterator<Item = [Option<String>; 4]>,
+        order: impl IntoIterator<Item = (String, String)>,
+    ) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        for [kind, name, attribute, value] in objects {
+            let key = ObjectKey {
+                kind: kind.unwrap_or_default(),
+                name: name.unwrap_or_default(),
+            };
+            let attributes = snapshot.objects.entry(key).or_default();
+            if let (Some(attribute), Some(value)) = (attribute, value) {
+                attributes.insert(attribute, normalize(&value));
+            }
+        }
+        for (table, column) in order {
+            snapshot.column_order.entry(table).or_default().push(column);
+        }
+        snapshot
+    }
+
+    /// The tables, as named in the snapshot.
+    pub fn tables(&self) -> impl Iterator<Item = &str> {
+        table_names(self)
+    }
+}
+
+/// Whitespace runs become one space; a trailing `;` goes; a timestamp
+/// literal becomes `'<timestamp>'`: PostgreSQL folds `'now'::timestamp` in
+/// a view into the moment the view was created, which differs each time
+/// the same statement runs.
+pub(crate) fn normalize(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    without_timestamps(collapsed.trim_end_matches(';').trim_end())
+}
+
+/// `'2026-01-02 03:04:05.678'` (any fraction and zone) → `'<timestamp>'`.
+fn without_timestamps(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('\'') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let close = rest.find('\'').unwrap_or(rest.len());
+        let literal = &rest[..close];
+        if is_timestamp(literal) {
+            out.push_str("<timestamp>");
+        } else {
+            out.push_str(literal);
+        }
+        match rest.get(close..=close) {
+            Some(quote) => out.push_str(quote),
+            None => return out,
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `YYYY-MM-DD HH:MM:SS` followed by anything made of digits, `.`, `:`,
+/// `+`, `-` (fraction, zone).
+fn is_timestamp(literal: &str) -> bool {
+    let shape = b"dddd-dd-dd dd:dd:dd";
+    let bytes = literal.as_bytes();
+    bytes.len() >= shape.len()
+        && shape.iter().zip(bytes).all(|(want, got)| match want {
+            b'd' => got.is_ascii_digit(),
+            other => other == got,
+        })
+        && bytes[shape.len()..]
+            .iter()
+            .all(|byte| byte.is_ascii_digit() || b".:+-".contains(byte))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: &str, name: &str, attribute: &str, value: &str) -> [Option<String>; 4] {
+        [
+            Some(kind.to_owned()),
+            Some(name.to_owned()),
+            Some(attribute.to_owned()),
+            Some(value.to_owned()),
+        ]
+    }
+
+    #[test]
+    fn differences_name_the_object_and_the_attribute() {
+        let before = Snapshot::from_rows(
+            [
+                row("table", "orders", "kind", "table"),
+                row("column", "orders.status", "default", "'new'"),
+                row("column", "orders.status", "not null", "yes"),
+                row("index", "orders_customer", "definition", "CREATE INDEX  x"),
+            ],
+            [],
+        );
+        let after = Snapshot::from_rows(
+            [
+                row("table", "orders", "kind", "table"),
+                row("column", "orders.status", "type", "text"),
+                row("trigger", "orders.touch", "definition", "…"),
+            ],
+            [],
+        );
+        assert_eq!(
+            diff(&before, &after),
+            [
+                "column orders.status: default 'new' → none",
+                "column orders.status: not null yes → no",
+                "column orders.status: type none → text",
+                "index orders_customer: missing (CREATE INDEX x)",
+                "trigger orders.touch: unexpected (…)",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_values_are_shown_where_they_differ() {
+        let start = "SELECT aa, bb, cc, dd, ee, ff, gg, hh, ii, jj, kk, ll, mm, nn, oo, pp, r, s, t, u, v, w, x, y";
+        let (expected, actual) = contrast(
+            &format!("{start}, old_column FROM t"),
+            &format!("{start}, new_column FROM t"),
+        );
+        assert_eq!(expected, "…, pp, r, s, t, u, v, w, x, y, old_column FROM t");
+        assert_eq!(actual, "…, pp, r, s, t, u, v, w, x, y, new_column FROM t");
+    }
+
+    #[test]
+    fn a_dropped_table_is_one_line() {
+        let before = Snapshot::from_rows(
+            [
+                row("table", "orders", "kind", "table"),
+                row("column", "orders.id", "type", "integer"),
+            ],
+            [],
+        );
+        let after = Snapshot::default();
+        assert_eq!(diff(&before, &after), ["table orders: missing"]);
+        assert_eq!(diff(&after, &before), ["table orders: unexpected"]);
+    }
+
+    #[test]
+    fn column_order_is_a_note() {
+        let order = |columns: &[&str]| {
+            Snapshot::from_rows(
+                [],
+                columns
+                    .iter()
+                    .map(|column| ("t".to_owned(), (*column).to_owned())),
+            )
+        };
+        assert_eq!(
+            column_order_notes(&order(&["a", "b"]), &order(&["b", "a"])),
+            ["column order of t: a, b → b, a"]
+        );
+        assert!(column_order_notes(&order(&["a", "b"]), &order(&["a"])).is_empty());
+    }
+
+    #[test]
+    fn creation_timestamps_are_not_compared() {
+        assert_eq!(
+            normalize(
+                "p < ('2026-12-02 01:43:20.896701'::timestamp - '1 mon'::interval) AND x = 'a'"
+            ),
+            "p < ('<timestamp>'::timestamp - '1 mon'::interval) AND x = 'a'"
+        );
+        assert_eq!(normalize("'2026-12-02' 'it''s'"), "'2026-12-02' 'it''s'");
+    }
+
+    #[test]
+    fn definitions_are_whitespace_normalized() {
+        assert_eq!(
+            normalize("CREATE  VIEW v\n  AS SELECT 1;"),
+            "CREATE VIEW v AS SELECT 1"
+        );
+    }
+}
