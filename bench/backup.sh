@@ -16,7 +16,8 @@
 # The backup's own cost is "with" minus "without"; it should be at most the bare
 # copy. Peak RSS of the rollback with backup is reported too (GNU time).
 #
-# Needs: a release build (cargo build --release -p cargo-rollback), sqlite3,
+# Needs: a release build (cargo build --release -p cargo-rollback; ROLLBACK_BIN names
+# another binary, CARGO_TARGET_DIR is respected), sqlite3,
 # psql and mariadb clients, PostgreSQL on 127.0.0.1:5432 (user postgres, trust)
 # and MariaDB on 127.0.0.1:3306 (root, no password), as .ci/run sets them up.
 set -euo pipefail
@@ -36,8 +37,8 @@ while getopts ":r:n:d:h" opt; do
 done
 
 export PGOPTIONS='-c client_min_messages=warning'
-bin=target/release/cargo-rollback
-[ -x "$bin" ] || { echo "backup.sh: build it first: cargo build --release -p cargo-rollback" >&2; exit 2; }
+bin=${ROLLBACK_BIN:-${CARGO_TARGET_DIR:-target}/release/cargo-rollback}
+[ -x "$bin" ] || { echo "backup.sh: build it first: cargo build --release -p cargo-rollback (or set ROLLBACK_BIN)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/migrations"

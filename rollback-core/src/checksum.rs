@@ -24,10 +24,18 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Hex SHA-256 of an already normalized script.
+/// Hex SHA-256 of an already normalized script. Every file of the folder is
+/// checksummed on every run, so the hex is written from a table: a `format!`
+/// per byte cost more than the hashing.
 pub fn checksum(script: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(script.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    let mut hex = String::with_capacity(2 * digest.len());
+    for byte in digest {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 #[cfg(test)]

@@ -187,10 +187,12 @@ impl MigrationSet {
     }
 
     /// The migration with this version (any spelling with the same digits).
+    /// A binary search of the sorted set: the engine looks up every tracking
+    /// row, so a scan would make a run quadratic in the number of migrations.
     pub fn find(&self, version: &Version) -> Option<&Migration> {
-        let key = self.order.key(version);
         self.migrations
-            .iter()
-            .find(|migration| self.order.key(migration.version()) == key)
+            .binary_search_by(|migration| self.order.compare(migration.version(), version))
+            .ok()
+            .map(|index| &self.migrations[index])
     }
 }

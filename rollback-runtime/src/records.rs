@@ -163,9 +163,15 @@ pub struct LogEntry {
     pub actor: String,
 }
 
-/// `user@host` of this process, for the audit log.
+/// `user@host` of this process, for the audit log: looked up once per
+/// process (the user database and the host name), not once per audit row.
 pub(crate) fn actor() -> String {
-    let user = whoami::username().unwrap_or_else(|_| "unknown".to_owned());
-    let host = whoami::hostname().unwrap_or_else(|_| "unknown".to_owned());
-    format!("{user}@{host}")
+    static ACTOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ACTOR
+        .get_or_init(|| {
+            let user = whoami::username().unwrap_or_else(|_| "unknown".to_owned());
+            let host = whoami::hostname().unwrap_or_else(|_| "unknown".to_owned());
+            format!("{user}@{host}")
+        })
+        .clone()
 }

@@ -166,21 +166,17 @@ impl Session {
     /// The tracking rows; none when the tracking table does not exist yet.
     /// Reads only: creates nothing.
     pub async fn applied(&mut self) -> Result<Vec<AppliedMigration>> {
-        let reading = "reading _rollback_migrations";
-        if !self
-            .driver
-            .tracking()
-            .exists()
-            .await
-            .map_err(Error::database(reading))?
-        {
-            return Ok(Vec::new());
-        }
+        Ok(self.tracked().await?.unwrap_or_default())
+    }
+
+    /// The tracking rows in one round trip (the start-up no-op is this and the
+    /// lock); `None` when the tracking tables do not exist yet.
+    async fn tracked(&mut self) -> Result<Option<Vec<AppliedMigration>>> {
         self.driver
             .tracking()
             .applied()
             .await
-            .map_err(Error::database(reading))
+            .map_err(Error::database("reading _rollback_migrations"))
     }
 
     /// The state of every migration of `set` and of the database.
@@ -219,10 +215,13 @@ impl Session {
     ) -> Result<Vec<Step>> {
         self.driver.lock().await?;
         let result = async {
+            // Read before a rehearsal opens its transaction: on PostgreSQL the
+            // error that says the table is missing would abort it.
+            let tracked = self.tracked().await?;
             if options.dry_run {
                 self.begin_rehearsal().await?;
             }
-            self.apply_locked(set, options, progress).await
+            self.apply_locked(set, tracked, options, progress).await
         }
         .await;
         self.release(result).await
@@ -250,10 +249,11 @@ impl Session {
             if let Some(path) = &options.snapshot {
                 self.snapshot(path, &mut *progress).await?;
             }
+            let applied = self.applied().await?;
             if options.dry_run {
                 self.begin_rehearsal().await?;
             }
-            self.revert_locked(set, options, progress).await
+            self.revert_locked(set, &applied, options, progress).await
         }
         .await;
         self.release(result).await
@@ -382,17 +382,21 @@ impl Session {
     async fn apply_locked(
         &mut self,
         set: &MigrationSet,
+        tracked: Option<Vec<AppliedMigration>>,
         options: &ApplyOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
-        let applied = self.applied().await?;
+        let exists = tracked.is_some();
+        let applied = tracked.unwrap_or_default();
         let pending = state::plan_apply(set, &applied, options.target.as_ref(), options.missing)?;
         // Only once the plan is accepted: a refused run leaves no trace.
-        self.driver
-            .tracking()
-            .create()
-            .await
-            .map_err(Error::database("creating the tracking tables"))?;
+        if !exists {
+            self.driver
+                .tracking()
+                .create()
+                .await
+                .map_err(Error::database("creating the tracking tables"))?;
+        }
         let mut steps = Vec::new();
         if options.missing == MissingPolicy::Revert {
             let unknown: Vec<AppliedMigration> =
@@ -436,12 +440,12 @@ impl Session {
     async fn revert_locked(
         &mut self,
         set: &MigrationSet,
+        applied: &[AppliedMigration],
         options: &RevertOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
-        let applied = self.applied().await?;
-        refuse_dirty(&applied)?;
-        let selected = state::select_reverts(set, &applied, &options.selection)?;
+        refuse_dirty(applied)?;
+        let selected = state::select_reverts(set, applied, &options.selection)?;
         // Conflicts between file and stored downs are decided before anything
         // runs; an irreversible migration stops the range where it stands.
         let downs: Vec<Result<_>> = selected

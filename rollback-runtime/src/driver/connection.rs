@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::query::Query;
 use sqlx::{
     AssertSqlSafe, ColumnIndex, Connection, Database, Decode, Encode, Executor, IntoArguments, Row,
     Type,
@@ -33,6 +34,10 @@ pub(crate) struct TrackingSql {
     pub exists: &'static str,
     /// Every row of `_rollback_migrations`.
     pub select_applied: &'static str,
+    /// Whether an error of `select_applied` says the table does not exist, so
+    /// that reading the applied set takes one round trip, not a look at the
+    /// catalog first.
+    pub missing_table: fn(&dyn sqlx::error::DatabaseError) -> bool,
     /// Inserts or replaces a row: version, name, checksum_algorithm,
     /// up_checksum, down_checksum, down_sql, applied_at, execution_ms, dirty,
     /// tool_version.
@@ -42,6 +47,13 @@ pub(crate) struct TrackingSql {
     /// Inserts a log row: operation, version, name, started_at, finished_at,
     /// outcome, error, rows_backed_up, actor.
     pub insert_log: &'static str,
+    /// `upsert_applied` and `insert_log` as one statement, their parameters
+    /// in that order, where the database has one (PostgreSQL's data-modifying
+    /// `WITH`): a migration's tracking row and its audit row then cost one
+    /// round trip, not two. `None`: the two statements run one after the other.
+    pub upsert_applied_logged: Option<&'static str>,
+    /// `delete_applied` and `insert_log` as one statement, likewise.
+    pub delete_applied_logged: Option<&'static str>,
     /// The newest N log rows (N bound as an integer), oldest first.
     pub select_log: &'static str,
 }
@@ -63,7 +75,9 @@ pub(crate) trait TrackingTables: Send {
 
     async fn create(&mut self) -> Result<(), sqlx::Error>;
 
-    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error>;
+    /// Every tracking row, in one round trip; `None` when the table does not
+    /// exist yet.
+    async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error>;
 
     /// Inserts or replaces the row of `row.version`.
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error>;
@@ -71,6 +85,20 @@ pub(crate) trait TrackingTables: Send {
     async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error>;
 
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error>;
+
+    /// `save_applied` then `insert_log`, in one round trip where the backend can.
+    async fn save_applied_logged(
+        &mut self,
+        row: &AppliedMigration,
+        entry: &LogEntry,
+    ) -> Result<(), sqlx::Error>;
+
+    /// `delete_applied` then `insert_log`, in one round trip where the backend can.
+    async fn delete_applied_logged(
+        &mut self,
+        version: &str,
+        entry: &LogEntry,
+    ) -> Result<(), sqlx::Error>;
 
     /// The newest `limit` log rows, oldest first.
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error>;
@@ -173,10 +201,18 @@ where
         Ok(row.try_get::<i64, _>(0usize)? > 0)
     }
 
-    async fn applied(&mut self) -> Result<Vec<AppliedMigration>, sqlx::Error> {
-        let rows = sqlx::query(self.sql.tracking.select_applied)
+    async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error> {
+        // As text, unprepared: one round trip, where a first prepared query
+        // costs two (prepare, then execute), and a start-up runs it once.
+        let rows = match sqlx::raw_sql(self.sql.tracking.select_applied)
             .fetch_all(&mut self.conn)
-            .await?;
+            .await
+        {
+            Err(sqlx::Error::Database(error)) if (self.sql.tracking.missing_table)(&*error) => {
+                return Ok(None);
+            }
+            rows => rows?,
+        };
         rows.iter()
             .map(|row| {
                 Ok(AppliedMigration {
@@ -192,21 +228,12 @@ where
                     tool_version: row.try_get("tool_version")?,
                 })
             })
-            .collect()
+            .collect::<Result<_, sqlx::Error>>()
+            .map(Some)
     }
 
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
-        sqlx::query(self.sql.tracking.upsert_applied)
-            .bind(row.version.as_str())
-            .bind(row.name.as_str())
-            .bind(row.checksum_algorithm.as_str())
-            .bind(row.up_checksum.as_str())
-            .bind(row.down_checksum.as_str())
-            .bind(row.down_sql.as_str())
-            .bind(row.applied_at)
-            .bind(row.execution_ms)
-            .bind(row.dirty)
-            .bind(row.tool_version.as_str())
+        bind_applied(sqlx::query(self.sql.tracking.upsert_applied), row)
             .execute(&mut self.conn)
             .await
             .map(drop)
@@ -221,16 +248,37 @@ where
     }
 
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
-        sqlx::query(self.sql.tracking.insert_log)
-            .bind(entry.operation.as_str())
-            .bind(entry.version.as_str())
-            .bind(entry.name.as_str())
-            .bind(entry.started_at)
-            .bind(entry.finished_at)
-            .bind(entry.outcome.as_str())
-            .bind(entry.error.as_deref())
-            .bind(entry.rows_backed_up)
-            .bind(entry.actor.as_str())
+        bind_log(sqlx::query(self.sql.tracking.insert_log), entry)
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn save_applied_logged(
+        &mut self,
+        row: &AppliedMigration,
+        entry: &LogEntry,
+    ) -> Result<(), sqlx::Error> {
+        let Some(sql) = self.sql.tracking.upsert_applied_logged else {
+            self.save_applied(row).await?;
+            return self.insert_log(entry).await;
+        };
+        bind_log(bind_applied(sqlx::query(sql), row), entry)
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn delete_applied_logged(
+        &mut self,
+        version: &str,
+        entry: &LogEntry,
+    ) -> Result<(), sqlx::Error> {
+        let Some(sql) = self.sql.tracking.delete_applied_logged else {
+            self.delete_applied(version).await?;
+            return self.insert_log(entry).await;
+        };
+        bind_log(sqlx::query(sql).bind(version), entry)
             .execute(&mut self.conn)
             .await
             .map(drop)
@@ -266,6 +314,55 @@ where
             })
             .collect()
     }
+}
+
+/// Binds a tracking row's columns in `upsert_applied`'s order.
+fn bind_applied<'q, DB>(
+    query: Query<'q, DB, DB::Arguments>,
+    row: &'q AppliedMigration,
+) -> Query<'q, DB, DB::Arguments>
+where
+    DB: Database,
+    for<'a> &'a str: Encode<'a, DB> + Type<DB>,
+    for<'r> i64: Encode<'r, DB> + Type<DB>,
+    for<'r> bool: Encode<'r, DB> + Type<DB>,
+    for<'r> DateTime<Utc>: Encode<'r, DB> + Type<DB>,
+{
+    query
+        .bind(row.version.as_str())
+        .bind(row.name.as_str())
+        .bind(row.checksum_algorithm.as_str())
+        .bind(row.up_checksum.as_str())
+        .bind(row.down_checksum.as_str())
+        .bind(row.down_sql.as_str())
+        .bind(row.applied_at)
+        .bind(row.execution_ms)
+        .bind(row.dirty)
+        .bind(row.tool_version.as_str())
+}
+
+/// Binds an audit row's columns in `insert_log`'s order.
+fn bind_log<'q, DB>(
+    query: Query<'q, DB, DB::Arguments>,
+    entry: &'q LogEntry,
+) -> Query<'q, DB, DB::Arguments>
+where
+    DB: Database,
+    for<'a> &'a str: Encode<'a, DB> + Type<DB>,
+    for<'a> Option<&'a str>: Encode<'a, DB>,
+    for<'r> i64: Encode<'r, DB> + Type<DB>,
+    for<'r> DateTime<Utc>: Encode<'r, DB> + Type<DB>,
+{
+    query
+        .bind(entry.operation.as_str())
+        .bind(entry.version.as_str())
+        .bind(entry.name.as_str())
+        .bind(entry.started_at)
+        .bind(entry.finished_at)
+        .bind(entry.outcome.as_str())
+        .bind(entry.error.as_deref())
+        .bind(entry.rows_backed_up)
+        .bind(entry.actor.as_str())
 }
 
 /// `select_applied` where the column names need no quoting.

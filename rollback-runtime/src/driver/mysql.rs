@@ -19,7 +19,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rollback_core::sql::Dialect;
 use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError};
-use sqlx::{AssertSqlSafe, MySql};
+use sqlx::{AssertSqlSafe, MySql, Row};
 
 use super::backups::with_question_marks;
 use super::catalog::CatalogSql;
@@ -156,12 +156,16 @@ const TRACKING: TrackingSql = TrackingSql {
     exists: "SELECT COUNT(*) FROM information_schema.tables
          WHERE table_schema = DATABASE() AND table_name = '_rollback_migrations'",
     select_applied: SELECT_APPLIED,
+    // ER_NO_SUCH_TABLE
+    missing_table: |error| error.code().as_deref() == Some("42S02"),
     upsert_applied: "REPLACE INTO _rollback_migrations
             (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
              applied_at, execution_ms, dirty, tool_version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
+    upsert_applied_logged: None,
+    delete_applied_logged: None,
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
 };
 
@@ -233,12 +237,16 @@ impl Driver for MySqlDriver {
     }
 
     async fn lock(&mut self) -> Result<()> {
-        let obtained: Option<i64> =
-            sqlx::query_scalar(AssertSqlSafe(format!("SELECT GET_LOCK({LOCK_NAME}, ?)")))
-                .bind(self.lock_timeout.as_secs_f64())
-                .fetch_one(&mut self.conn.conn)
-                .await
-                .map_err(Error::database("taking the migration lock"))?;
+        // Unprepared: it runs once a run, and a prepared statement's first use
+        // costs a round trip more.
+        let seconds = self.lock_timeout.as_secs_f64();
+        let obtained: Option<i64> = sqlx::raw_sql(AssertSqlSafe(format!(
+            "SELECT GET_LOCK({LOCK_NAME}, {seconds})"
+        )))
+        .fetch_one(&mut self.conn.conn)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(Error::database("taking the migration lock"))?;
         if obtained != Some(1) {
             return Err(Error::LockTimeout {
                 waited: self.lock_timeout,

@@ -158,6 +158,43 @@ static SQL: BackendSql = BackendSql {
     },
 };
 
+/// The tracking statements, as macros so that the combined ones
+/// (`…_logged`) are built from the same text.
+macro_rules! upsert_applied {
+    () => {
+        "INSERT INTO _rollback_migrations
+            (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
+             applied_at, execution_ms, dirty, tool_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (version) DO UPDATE SET
+            name = EXCLUDED.name,
+            checksum_algorithm = EXCLUDED.checksum_algorithm,
+            up_checksum = EXCLUDED.up_checksum,
+            down_checksum = EXCLUDED.down_checksum,
+            down_sql = EXCLUDED.down_sql,
+            applied_at = EXCLUDED.applied_at,
+            execution_ms = EXCLUDED.execution_ms,
+            dirty = EXCLUDED.dirty,
+            tool_version = EXCLUDED.tool_version"
+    };
+}
+
+macro_rules! delete_applied {
+    () => {
+        "DELETE FROM _rollback_migrations WHERE version = $1"
+    };
+}
+
+/// `insert_log` up to its VALUES list, whose placeholders depend on what
+/// comes before it.
+macro_rules! insert_log {
+    () => {
+        "INSERT INTO _rollback_log
+            (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor)
+         VALUES "
+    };
+}
+
 const TRACKING: TrackingSql = TrackingSql {
     create: "CREATE TABLE IF NOT EXISTS _rollback_migrations (
             version TEXT PRIMARY KEY,
@@ -187,24 +224,25 @@ const TRACKING: TrackingSql = TrackingSql {
          WHERE relname = '_rollback_migrations' AND relkind = 'r'
            AND pg_catalog.pg_table_is_visible(oid)",
     select_applied: SELECT_APPLIED,
-    upsert_applied: "INSERT INTO _rollback_migrations
-            (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
-             applied_at, execution_ms, dirty, tool_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (version) DO UPDATE SET
-            name = EXCLUDED.name,
-            checksum_algorithm = EXCLUDED.checksum_algorithm,
-            up_checksum = EXCLUDED.up_checksum,
-            down_checksum = EXCLUDED.down_checksum,
-            down_sql = EXCLUDED.down_sql,
-            applied_at = EXCLUDED.applied_at,
-            execution_ms = EXCLUDED.execution_ms,
-            dirty = EXCLUDED.dirty,
-            tool_version = EXCLUDED.tool_version",
-    delete_applied: "DELETE FROM _rollback_migrations WHERE version = $1",
-    insert_log: "INSERT INTO _rollback_log
-            (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    // undefined_table
+    missing_table: |error| error.code().as_deref() == Some("42P01"),
+    upsert_applied: upsert_applied!(),
+    delete_applied: delete_applied!(),
+    insert_log: concat!(insert_log!(), "($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+    upsert_applied_logged: Some(concat!(
+        "WITH applied AS (",
+        upsert_applied!(),
+        ") ",
+        insert_log!(),
+        "($11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    )),
+    delete_applied_logged: Some(concat!(
+        "WITH applied AS (",
+        delete_applied!(),
+        ") ",
+        insert_log!(),
+        "($2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    )),
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT $1) AS newest ORDER BY id",
 };
 
@@ -262,11 +300,14 @@ impl Driver for PostgresDriver {
     }
 
     async fn lock(&mut self) -> Result<()> {
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(LOCK_KEY)
-            .execute(&mut self.conn.conn)
-            .await
-            .map_err(|error| lock_error(error, LOCK_NOT_AVAILABLE, self.lock_timeout))?;
+        // Unprepared, as the unlock: each runs once a run, and a prepared
+        // statement's first use costs a round trip more.
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "SELECT pg_advisory_lock({LOCK_KEY})"
+        )))
+        .execute(&mut self.conn.conn)
+        .await
+        .map_err(|error| lock_error(error, LOCK_NOT_AVAILABLE, self.lock_timeout))?;
         self.locked = true;
         Ok(())
     }
@@ -283,12 +324,13 @@ impl Driver for PostgresDriver {
             return Ok(());
         }
         self.locked = false;
-        sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(LOCK_KEY)
-            .execute(&mut self.conn.conn)
-            .await
-            .map(drop)
-            .map_err(Error::database("releasing the migration lock"))
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "SELECT pg_advisory_unlock({LOCK_KEY})"
+        )))
+        .execute(&mut self.conn.conn)
+        .await
+        .map(drop)
+        .map_err(Error::database("releasing the migration lock"))
     }
 
     async fn begin_rehearsal(&mut self) -> Result<bool, sqlx::Error> {

@@ -107,12 +107,16 @@ const TRACKING: TrackingSql = TrackingSql {
         );",
     exists: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_rollback_migrations'",
     select_applied: SELECT_APPLIED,
+    // SQLite gives a missing table the generic SQLITE_ERROR: only the message tells.
+    missing_table: |error| error.message().starts_with("no such table"),
     upsert_applied: "INSERT OR REPLACE INTO _rollback_migrations
             (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
              applied_at, execution_ms, dirty, tool_version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
+    upsert_applied_logged: None,
+    delete_applied_logged: None,
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
 };
 

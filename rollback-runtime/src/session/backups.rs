@@ -4,6 +4,7 @@ use chrono::Utc;
 use rollback_core::{MigrationSet, Version};
 
 use super::Session;
+use super::step::Tracking;
 use crate::backup::{self, Backup, RestoreReport};
 use crate::error::{Error, Refusal, Result};
 use crate::records::Operation;
@@ -108,6 +109,7 @@ impl Session {
             started,
             outcome,
             rows,
+            Tracking::Unchanged,
         )
         .await
     }

@@ -29,20 +29,16 @@ impl Session {
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut row = AppliedMigration::for_migration(migration, started);
         let writing = "recording the migration";
-        if mark_dirty {
-            row.dirty = true;
-            self.driver
-                .tracking()
-                .save_applied(&row)
-                .await
-                .map_err(Error::database(writing))?;
-        }
         self.driver
             .begin_step(no_transaction)
             .await
             .map_err(Error::database("starting the migration's transaction"))?;
         let label = migration.to_string();
         let outcome = async {
+            if mark_dirty {
+                row.dirty = true;
+                self.mark_dirty(&row).await?;
+            }
             let script = ScriptRun {
                 migration: &label,
                 kind: "up",
@@ -54,11 +50,7 @@ impl Session {
             run_script(&mut *self.driver, &script, progress).await?;
             row.dirty = false;
             row.execution_ms = elapsed_ms(timer);
-            self.driver
-                .tracking()
-                .save_applied(&row)
-                .await
-                .map_err(Error::database(writing))
+            Ok(())
         }
         .await;
         let version = migration.version().as_str();
@@ -71,6 +63,7 @@ impl Session {
                 started,
                 outcome,
                 0,
+                Tracking::Save(&row),
             )
             .await;
         if let Err(error) = &finished
@@ -113,21 +106,17 @@ impl Session {
         if take_backup && mark_dirty {
             taken = self.back_up(row, down, &mut *progress).await?;
         }
-        if mark_dirty {
-            let mut dirty = row.clone();
-            dirty.dirty = true;
-            self.driver
-                .tracking()
-                .save_applied(&dirty)
-                .await
-                .map_err(Error::database(writing))?;
-        }
         self.driver
             .begin_step(no_transaction)
             .await
             .map_err(Error::database("starting the migration's transaction"))?;
         let label = row.label();
         let outcome = async {
+            if mark_dirty {
+                let mut dirty = row.clone();
+                dirty.dirty = true;
+                self.mark_dirty(&dirty).await?;
+            }
             if take_backup && !mark_dirty {
                 taken = self.back_up(row, down, &mut *progress).await?;
             }
@@ -139,12 +128,7 @@ impl Session {
                 first_line: down.first_line,
                 stays: "applied",
             };
-            run_script(&mut *self.driver, &script, progress).await?;
-            self.driver
-                .tracking()
-                .delete_applied(&row.version)
-                .await
-                .map_err(Error::database(writing))
+            run_script(&mut *self.driver, &script, progress).await
         }
         .await;
         let rows_backed_up = taken.as_ref().map_or(0, |backup| backup.rows);
@@ -157,6 +141,7 @@ impl Session {
                 started,
                 outcome,
                 rows_backed_up,
+                Tracking::Delete(&row.version),
             )
             .await;
         if let Err(error) = &finished
@@ -178,6 +163,22 @@ impl Session {
             rows_backed_up,
             backup_id: taken.map(|backup| backup.id),
         })
+    }
+
+    /// Records `row` dirty at the start of a step that cannot roll its
+    /// changes back. A no-transaction step runs in autocommit, so the marker
+    /// commits at once. On MySQL the marker is the first write of the step's
+    /// transaction, and the implicit commit that MySQL makes before every DDL
+    /// statement commits it before the script's first DDL takes effect: the
+    /// marker is durable before anything it guards, for one commit less per
+    /// migration than committing it on its own. A step whose script fails
+    /// before any DDL rolls back, marker and all, leaving nothing.
+    async fn mark_dirty(&mut self, row: &AppliedMigration) -> Result<()> {
+        self.driver
+            .tracking()
+            .save_applied(row)
+            .await
+            .map_err(Error::database("recording the migration dirty"))
     }
 
     /// Copies what `down` destroys, as the database stands right before it.
@@ -224,7 +225,12 @@ impl Session {
                 }))
     }
 
-    /// Commits or rolls back a step, then writes its audit row.
+    /// Ends a step with its audit row. A success writes its tracking change
+    /// and the audit row inside the step's transaction (in one round trip
+    /// where the database can), so that they commit with the step: one commit
+    /// per migration, and never a logged success that did not happen. A
+    /// failure is rolled back, and it or a commit that failed is then logged
+    /// on its own.
     #[expect(clippy::too_many_arguments, reason = "the audit row's fields")]
     pub(super) async fn finish_step<T>(
         &mut self,
@@ -235,25 +241,52 @@ impl Session {
         started: DateTime<Utc>,
         outcome: Result<T>,
         rows_backed_up: i64,
+        tracking: Tracking<'_>,
     ) -> Result<T> {
-        let outcome = match outcome {
-            Ok(value) => self
-                .driver
-                .commit_step(no_transaction)
+        let error = match outcome {
+            Ok(value) => match self
+                .record(
+                    tracking,
+                    &log_entry(operation, version, name, started, None, rows_backed_up),
+                )
                 .await
-                .map(|()| value)
-                .map_err(Error::database("committing the migration")),
-            Err(error) => {
-                // The step's own error is the one to report; a failed rollback
-                // on top of it would only hide it.
-                let _ = self.driver.rollback_step(no_transaction).await;
-                Err(error)
-            }
+            {
+                Ok(()) => match self.driver.commit_step(no_transaction).await {
+                    Ok(()) => return Ok(value),
+                    Err(source) => Error::database("committing the migration")(source),
+                },
+                Err(error) => self.roll_back_step(no_transaction, error).await,
+            },
+            Err(error) => self.roll_back_step(no_transaction, error).await,
         };
-        let message = outcome.as_ref().err().map(|error| display_chain(error));
-        self.audit(operation, version, name, started, message, rows_backed_up)
-            .await?;
-        outcome
+        self.audit(
+            operation,
+            version,
+            name,
+            started,
+            Some(display_chain(&error)),
+            rows_backed_up,
+        )
+        .await?;
+        Err(error)
+    }
+
+    /// A successful step's tracking change and audit row.
+    async fn record(&mut self, tracking: Tracking<'_>, entry: &LogEntry) -> Result<()> {
+        let tables = self.driver.tracking();
+        match tracking {
+            Tracking::Unchanged => tables.insert_log(entry).await,
+            Tracking::Save(row) => tables.save_applied_logged(row, entry).await,
+            Tracking::Delete(version) => tables.delete_applied_logged(version, entry).await,
+        }
+        .map_err(Error::database("recording the migration and its audit row"))
+    }
+
+    /// Rolls a failed step back and hands its error on: the step's own error
+    /// is the one to report; a failed rollback on top of it would only hide it.
+    async fn roll_back_step(&mut self, no_transaction: bool, error: Error) -> Error {
+        let _ = self.driver.rollback_step(no_transaction).await;
+        error
     }
 
     pub(super) async fn audit(
@@ -265,27 +298,50 @@ impl Session {
         error: Option<String>,
         rows_backed_up: i64,
     ) -> Result<()> {
-        let entry = LogEntry {
-            id: None,
-            operation,
-            version: version.to_owned(),
-            name: name.to_owned(),
-            started_at,
-            finished_at: Utc::now(),
-            outcome: if error.is_some() {
-                Outcome::Failure
-            } else {
-                Outcome::Success
-            },
-            error,
-            rows_backed_up,
-            actor: actor(),
-        };
+        let entry = log_entry(operation, version, name, started_at, error, rows_backed_up);
         self.driver
             .tracking()
             .insert_log(&entry)
             .await
             .map_err(Error::database("writing _rollback_log"))
+    }
+}
+
+/// What a successful step changes in `_rollback_migrations`, written with
+/// its audit row.
+pub(super) enum Tracking<'a> {
+    /// Nothing (a restore).
+    Unchanged,
+    /// The migration's row, as applied.
+    Save(&'a AppliedMigration),
+    /// The row of this version goes: the migration was reverted.
+    Delete(&'a str),
+}
+
+/// The audit row of one operation, finished now.
+fn log_entry(
+    operation: Operation,
+    version: &str,
+    name: &str,
+    started_at: DateTime<Utc>,
+    error: Option<String>,
+    rows_backed_up: i64,
+) -> LogEntry {
+    LogEntry {
+        id: None,
+        operation,
+        version: version.to_owned(),
+        name: name.to_owned(),
+        started_at,
+        finished_at: Utc::now(),
+        outcome: if error.is_some() {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        },
+        error,
+        rows_backed_up,
+        actor: actor(),
     }
 }
 
