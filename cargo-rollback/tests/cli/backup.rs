@@ -403,3 +403,21 @@ fn a_server_database_has_no_file_to_snapshot(#[case] db: Db) {
         .one_line_error(&["cannot write the snapshot x.db", "is not a file", "pg_dump"]);
     assert_eq!(project.fingerprint(), before);
 }
+
+#[apply(each_database)]
+fn an_empty_table_has_nothing_to_back_up(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.tables(&["users", "notes"]);
+    project.run(&["up"]).success();
+    let run = project.rollback(&["--all"]);
+    run.success();
+    assert!(!run.stdout.contains("Backed up"), "{}", run.stdout);
+    // Not even the backup catalog is created: no DDL for nothing.
+    assert!(!project.has_table("_rollback_backups"));
+    assert_eq!(
+        project.run(&["backups", "--format", "json"]).json(),
+        serde_json::json!([])
+    );
+}

@@ -32,7 +32,7 @@ fn a_rehearsal_changes_nothing(#[case] db: Db) {
         );
     } else {
         for part in [
-            "Backed up orders.updated_at (0 rows)",
+            "Backed up customers (1 rows) as backup 1",
             "Rehearsed 20260112093400 track_updates",
             "Statement timings:",
             "DROP TABLE customers",

@@ -153,18 +153,36 @@ pub(crate) async fn take(
 ) -> Result<Option<Backup>> {
     let dialect = driver.dialect();
     let writing = "taking a backup";
-    driver
+    // The catalog is created with the first copy, not before: a rollback of
+    // migrations whose tables are empty writes no DDL for backups at all
+    // (each DDL statement is a commit on MySQL).
+    let mut created = driver
         .backups()
-        .create()
+        .exists()
         .await
         .map_err(Error::database(writing))?;
-    let id = driver
-        .backups()
-        .next_id()
-        .await
-        .map_err(Error::database(writing))?;
+    let id = if created {
+        driver
+            .backups()
+            .next_id()
+            .await
+            .map_err(Error::database(writing))?
+    } else {
+        1
+    };
     let mut items = Vec::new();
     for target in targets {
+        if !holds_data(driver, dialect, target).await? {
+            continue;
+        }
+        if !created {
+            driver
+                .backups()
+                .create()
+                .await
+                .map_err(Error::database(writing))?;
+            created = true;
+        }
         let position = i64::try_from(items.len()).unwrap_or(i64::MAX) + 1;
         if let Some(item) = copy(driver, dialect, id, position, target).await? {
             items.push(item);
@@ -197,6 +215,34 @@ pub(crate) async fn take(
         .await
         .map_err(Error::database(writing))?;
     Ok(Some(backup))
+}
+
+/// Whether `target`'s table exists and has a row: an empty table (or a column
+/// of one) has nothing to lose, and gets no copy.
+async fn holds_data(
+    driver: &mut dyn Driver,
+    dialect: Dialect,
+    target: &BackupTarget,
+) -> Result<bool> {
+    let reading = "reading the catalog for a backup";
+    if driver
+        .catalog()
+        .columns(&target.table)
+        .await
+        .map_err(Error::database(reading))?
+        .is_empty()
+    {
+        return Ok(false);
+    }
+    let rows = driver
+        .catalog()
+        .count(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS probe",
+            quote::table(dialect, &target.table)
+        ))
+        .await
+        .map_err(Error::database(reading))?;
+    Ok(rows > 0)
 }
 
 /// Copies one target; `None` when its table or column does not exist.
