@@ -192,50 +192,43 @@ mod server {
         expect(unused_variables, reason = "no server to run it on")
     )]
     async fn run(admin: &DatabaseUrl, statement: &str, action: &'static str) -> Result<()> {
-        #[cfg(any(feature = "postgres", feature = "mysql"))]
-        use sqlx::{AssertSqlSafe, Connection};
-        let connect_error = |source| Error::Connect {
-            url: admin.masked(),
-            source,
-        };
         match admin.dialect() {
             #[cfg(feature = "postgres")]
-            Dialect::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(admin.expose())
-                    .await
-                    .map_err(connect_error)?;
-                let done = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
-                    .execute(&mut conn)
-                    .await;
-                let _ = conn.close().await;
-                done.map(drop).map_err(Error::database(action))
-            }
+            Dialect::Postgres => run_on::<sqlx::PgConnection>(admin, statement, action).await,
             #[cfg(feature = "mysql")]
-            Dialect::MySql => {
-                let mut conn = sqlx::MySqlConnection::connect(admin.expose())
-                    .await
-                    .map_err(connect_error)?;
-                let done = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
-                    .execute(&mut conn)
-                    .await;
-                let _ = conn.close().await;
-                done.map(drop).map_err(Error::database(action))
-            }
+            Dialect::MySql => run_on::<sqlx::MySqlConnection>(admin, statement, action).await,
             #[allow(
                 unreachable_patterns,
                 reason = "reachable when a database feature is off"
             )]
-            dialect => {
-                let _ = connect_error;
-                Err(Error::InvalidUrl {
-                    url: admin.masked(),
-                    reason: format!(
-                        "this build of rollback-runtime has no {} support",
-                        dialect.as_str()
-                    ),
-                })
-            }
+            dialect => Err(Error::InvalidUrl {
+                url: admin.masked(),
+                reason: format!(
+                    "this build of rollback-runtime has no {} support",
+                    dialect.as_str()
+                ),
+            }),
         }
+    }
+
+    /// Runs one statement on a connection of its own to the admin URL.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    async fn run_on<C>(admin: &DatabaseUrl, statement: &str, action: &'static str) -> Result<()>
+    where
+        C: sqlx::Connection,
+        for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    {
+        let mut conn = C::connect(admin.expose())
+            .await
+            .map_err(|source| Error::Connect {
+                url: admin.masked(),
+                source,
+            })?;
+        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+            .execute(&mut conn)
+            .await;
+        let _ = conn.close().await;
+        done.map(drop).map_err(Error::database(action))
     }
 }
 
