@@ -21,6 +21,7 @@ mod backup;
 mod driver;
 mod error;
 mod execute;
+mod generate;
 mod migrator;
 mod plan;
 mod progress;

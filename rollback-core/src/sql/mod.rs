@@ -1,11 +1,13 @@
 //! SQL as the databases see it: the dialects, and scripts split into statements.
 
 mod analysis;
+mod inversion;
 mod split;
 
 pub use analysis::{
     AnalyzedStatement, Effect, StatementClass, TableName, analyze_script, analyze_statement,
 };
+pub use inversion::{ColumnChanges, Inverse, InversePart, Need, Unnamed, invert_script};
 pub use split::{Statement, split};
 
 /// The SQL dialect of a database, which decides how a script is tokenized

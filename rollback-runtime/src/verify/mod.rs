@@ -16,9 +16,9 @@
 //! Only an up that fails the first time stops the run — later migrations
 //! build on it — and they are reported `skipped`.
 
-mod inspector;
+pub(crate) mod inspector;
 mod report;
-mod scratch;
+pub(crate) mod scratch;
 mod sentinels;
 
 use std::time::{Duration, Instant};
