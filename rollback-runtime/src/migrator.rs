@@ -1,7 +1,9 @@
 //! What an application holds: its migrations, embedded at compile time, and a
 //! way to apply them to its pool at startup.
 
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
 use std::time::Duration;
 
 use rollback_core::{LoadOptions, MigrationSet};
@@ -99,19 +101,39 @@ impl Runner<'_> {
     /// of the application's pool, so the lock and any init SQL stay off the
     /// pool), and closes it.
     pub async fn run(self, target: impl Into<Target<'_>>) -> Result<Vec<Step>> {
-        let mut session = Session::open(target.into(), &self.connect).await?;
-        let options = ApplyOptions {
-            target: None,
-            missing: self.missing,
-            dry_run: false,
-        };
-        let result = session
-            .apply(&self.migrator.set, &options, &mut |_| {})
-            .await;
-        session.close().await;
-        result
+        self.run_target(target.into()).await
+    }
+
+    /// The run behind [`Runner::run`], its future boxed. `run` is generic, so
+    /// it is compiled in the application's crate, and so is every future it
+    /// holds and the drop code of each; unboxed, that pulled the engine's
+    /// futures and the sqlx code under them (all three drivers) into the
+    /// application's build: most of what `embed_migrations!` cost there
+    /// (`-Z time-passes`: LLVM, not the macro; docs/BENCHMARKS.md). Behind
+    /// the box they are compiled once, here. One allocation per run.
+    #[inline(never)]
+    fn run_target<'a>(self, target: Target<'a>) -> BoxFuture<'a, Result<Vec<Step>>>
+    where
+        Self: 'a,
+    {
+        Box::pin(async move {
+            let mut session = Session::open(target, &self.connect).await?;
+            let options = ApplyOptions {
+                target: None,
+                missing: self.missing,
+                dry_run: false,
+            };
+            let result = session
+                .apply(&self.migrator.set, &options, &mut |_| {})
+                .await;
+            session.close().await;
+            result
+        })
     }
 }
+
+/// A boxed, sendable future: what crosses into the application's crate.
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Where a [`Migrator`] runs: a database URL, or an application's pool.
 #[derive(Debug, Clone, Copy)]

@@ -81,6 +81,34 @@ impl AppliedMigration {
     }
 }
 
+/// The part of a tracking row that `up` decides with: whether the migration
+/// is applied, dirty, or changed since. The start-up no-op reads only these
+/// columns: decoding the other six (the stored down, and timestamps that the
+/// text protocol hands over as strings to parse) cost more than the rest of
+/// the no-op, and only a revert needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AppliedVersion {
+    /// The version as written in the file name.
+    pub version: String,
+    /// The name after the version, for messages.
+    pub name: String,
+    /// Checksum of the up script that ran.
+    pub up_checksum: String,
+    /// Started and not finished, on a database that could not roll it back.
+    pub dirty: bool,
+}
+
+impl AppliedVersion {
+    /// `version name`, as [`AppliedMigration::label`] writes it.
+    pub(crate) fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{} {}", self.version, self.name)
+        }
+    }
+}
+
 /// What an audit row records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use rollback_core::sql::Dialect;
-use rollback_core::{MigrationSet, Version};
+use rollback_core::{Migration, MigrationSet, Version};
 use serde::Serialize;
 
 use crate::driver::{self, ConnectOptions, Driver};
@@ -18,7 +18,7 @@ use crate::error::{Error, Refusal, Result, display_chain};
 use crate::migrator::Target;
 use crate::plan::{self, PlanStop, RollbackPlan};
 use crate::progress::{Event, Progress};
-use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, Operation};
+use crate::records::{AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation};
 use crate::state::{
     self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
 };
@@ -166,15 +166,22 @@ impl Session {
     /// The tracking rows; none when the tracking table does not exist yet.
     /// Reads only: creates nothing.
     pub async fn applied(&mut self) -> Result<Vec<AppliedMigration>> {
-        Ok(self.tracked().await?.unwrap_or_default())
-    }
-
-    /// The tracking rows in one round trip (the start-up no-op is this and the
-    /// lock); `None` when the tracking tables do not exist yet.
-    async fn tracked(&mut self) -> Result<Option<Vec<AppliedMigration>>> {
-        self.driver
+        Ok(self
+            .driver
             .tracking()
             .applied()
+            .await
+            .map_err(Error::database("reading _rollback_migrations"))?
+            .unwrap_or_default())
+    }
+
+    /// The lean tracking rows `up` decides with, in one round trip (the
+    /// start-up no-op is this and the lock); `None` when the tracking tables
+    /// do not exist yet.
+    async fn tracked_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>> {
+        self.driver
+            .tracking()
+            .applied_versions()
             .await
             .map_err(Error::database("reading _rollback_migrations"))
     }
@@ -217,11 +224,36 @@ impl Session {
         let result = async {
             // Read before a rehearsal opens its transaction: on PostgreSQL the
             // error that says the table is missing would abort it.
-            let tracked = self.tracked().await?;
+            let tracked = self.tracked_versions().await?;
+            let exists = tracked.is_some();
+            let plan =
+                state::plan_apply(set, &tracked.unwrap_or_default(), options.target.as_ref())?;
+            // The full rows only when some have no file and the policy must
+            // see them: the refusal lists them in order of application, and
+            // a revert needs their stored downs.
+            let unknown = if plan.unknown && options.missing != MissingPolicy::Ignore {
+                let applied = self.applied().await?;
+                if options.missing == MissingPolicy::Error
+                    && let Some(refusal) = state::refuse_missing(set, &applied)
+                {
+                    return Err(refusal);
+                }
+                state::missing_rows(set, &applied).cloned().collect()
+            } else {
+                Vec::new()
+            };
             if options.dry_run {
                 self.begin_rehearsal().await?;
             }
-            self.apply_locked(set, tracked, options, progress).await
+            self.apply_locked(
+                set,
+                exists,
+                plan.pending,
+                &unknown,
+                options.dry_run,
+                progress,
+            )
+            .await
         }
         .await;
         self.release(result).await
@@ -379,16 +411,18 @@ impl Session {
         Ok(value)
     }
 
+    /// Runs an accepted plan: the tracking tables created if they were
+    /// missing, the `unknown` rows reverted from their stored downs (newest
+    /// application first), then the `pending` migrations applied.
     async fn apply_locked(
         &mut self,
         set: &MigrationSet,
-        tracked: Option<Vec<AppliedMigration>>,
-        options: &ApplyOptions,
+        exists: bool,
+        pending: Vec<&Migration>,
+        unknown: &[AppliedMigration],
+        dry_run: bool,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
-        let exists = tracked.is_some();
-        let applied = tracked.unwrap_or_default();
-        let pending = state::plan_apply(set, &applied, options.target.as_ref(), options.missing)?;
         // Only once the plan is accepted: a refused run leaves no trace.
         if !exists {
             self.driver
@@ -398,26 +432,22 @@ impl Session {
                 .map_err(Error::database("creating the tracking tables"))?;
         }
         let mut steps = Vec::new();
-        if options.missing == MissingPolicy::Revert {
-            let unknown: Vec<AppliedMigration> =
-                state::missing_rows(set, &applied).cloned().collect();
-            for (position, row) in unknown.iter().enumerate() {
-                let down = resolve_down(set, row, DownChoice::Stored)?;
-                progress(&Event::Started {
-                    operation: Operation::Revert,
-                    version: &row.version,
-                    name: &row.name,
-                    position: position + 1,
-                    total: unknown.len(),
-                });
-                let step = self.revert_one(row, &down, true, &mut *progress).await?;
-                progress(&Event::Finished(&step));
-                steps.push(step);
-            }
+        for (position, row) in unknown.iter().enumerate() {
+            let down = resolve_down(set, row, DownChoice::Stored)?;
+            progress(&Event::Started {
+                operation: Operation::Revert,
+                version: &row.version,
+                name: &row.name,
+                position: position + 1,
+                total: unknown.len(),
+            });
+            let step = self.revert_one(row, &down, true, &mut *progress).await?;
+            progress(&Event::Finished(&step));
+            steps.push(step);
         }
         let total = pending.len();
         for (position, migration) in pending.into_iter().enumerate() {
-            if options.dry_run && migration.up().no_transaction() {
+            if dry_run && migration.up().no_transaction() {
                 return Err(Refusal::NotRehearsable {
                     migration: migration.to_string(),
                 }

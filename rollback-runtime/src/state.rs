@@ -10,7 +10,7 @@ use rollback_core::{Migration, MigrationSet, Version, VersionOrder, is_blank, re
 use serde::Serialize;
 
 use crate::error::{Error, Refusal, Result};
-use crate::records::AppliedMigration;
+use crate::records::{AppliedMigration, AppliedVersion};
 
 /// Where a migration stands, as `status` shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -181,41 +181,59 @@ pub(crate) fn refuse_dirty(applied: &[AppliedMigration]) -> Result<()> {
     }
 }
 
-/// The migrations `up` applies, oldest version first, after the safety checks.
+/// What `up` will do, decided from the lean tracking rows of the no-op read.
+#[derive(Debug)]
+pub(crate) struct ApplyPlan<'s> {
+    /// The migrations to apply, oldest version first.
+    pub pending: Vec<&'s Migration>,
+    /// Whether the database holds migrations the set lacks: the caller reads
+    /// their full rows (for [`refuse_missing`] or to revert them) only then,
+    /// so that an ordinary run reads the lean rows alone.
+    pub unknown: bool,
+}
+
+/// The migrations `up` applies, after the safety checks that the lean rows
+/// answer: no dirty migration, no applied up changed on disk, a known
+/// target. Each row is matched to its migration by one binary search, and
+/// the set is walked once for what is left: a run with every migration
+/// applied (the start-up no-op) does nothing else.
 pub(crate) fn plan_apply<'s>(
     set: &'s MigrationSet,
-    applied: &[AppliedMigration],
+    applied: &[AppliedVersion],
     target: Option<&Version>,
-    missing: MissingPolicy,
-) -> Result<Vec<&'s Migration>> {
-    refuse_dirty(applied)?;
-    let ledger = Ledger::new(set, applied);
-    let modified: Vec<String> = set
-        .migrations()
+) -> Result<ApplyPlan<'s>> {
+    if let Some(row) = applied.iter().find(|row| row.dirty) {
+        return Err(Refusal::Dirty {
+            migration: row.label(),
+            version: row.version.clone(),
+        }
+        .into());
+    }
+    let order = set.order();
+    let migrations = set.migrations();
+    let mut matched: Vec<Option<&AppliedVersion>> = vec![None; migrations.len()];
+    let mut unknown = false;
+    for row in applied {
+        let version = Version::parse(&row.version).unwrap_or_else(|| Version::__embedded("", ""));
+        match migrations.binary_search_by(|migration| order.compare(migration.version(), &version))
+        {
+            Ok(index) => matched[index] = Some(row),
+            Err(_) => unknown = true,
+        }
+    }
+    let modified: Vec<String> = migrations
         .iter()
-        .filter(|migration| {
-            ledger
-                .row(migration.version())
-                .is_some_and(|row| row.up_checksum != migration.up().checksum())
+        .zip(&matched)
+        .filter(|(migration, row)| {
+            row.is_some_and(|row| row.up_checksum != migration.up().checksum())
         })
-        .map(ToString::to_string)
+        .map(|(migration, _)| migration.to_string())
         .collect();
     if !modified.is_empty() {
         return Err(Refusal::Modified {
             migrations: modified,
         }
         .into());
-    }
-    if missing == MissingPolicy::Error {
-        let unknown: Vec<String> = missing_rows(set, applied)
-            .map(AppliedMigration::label)
-            .collect();
-        if !unknown.is_empty() {
-            return Err(Refusal::Missing {
-                migrations: unknown,
-            }
-            .into());
-        }
     }
     if let Some(target) = target
         && set.find(target).is_none()
@@ -225,14 +243,31 @@ pub(crate) fn plan_apply<'s>(
             looked_in: "in the folder",
         });
     }
-    Ok(set
-        .migrations()
+    let pending = migrations
         .iter()
-        .filter(|migration| ledger.row(migration.version()).is_none())
+        .zip(&matched)
+        .filter(|(_, row)| row.is_none())
+        .map(|(migration, _)| migration)
         .filter(|migration| {
-            target.is_none_or(|target| ledger.compare(migration.version(), target).is_le())
+            target.is_none_or(|target| order.compare(migration.version(), target).is_le())
         })
-        .collect())
+        .collect();
+    Ok(ApplyPlan { pending, unknown })
+}
+
+/// The refusal of an `up` under [`MissingPolicy::Error`] on a database
+/// holding migrations the set lacks, listing them newest application first;
+/// `None` when there are none.
+pub(crate) fn refuse_missing(set: &MigrationSet, applied: &[AppliedMigration]) -> Option<Error> {
+    let unknown: Vec<String> = missing_rows(set, applied)
+        .map(AppliedMigration::label)
+        .collect();
+    (!unknown.is_empty()).then(|| {
+        Refusal::Missing {
+            migrations: unknown,
+        }
+        .into()
+    })
 }
 
 /// Applied rows whose migration is not in the folder, newest application first.

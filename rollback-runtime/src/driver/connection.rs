@@ -19,7 +19,7 @@ use super::ConnectOptions;
 use super::backups::BackupSql;
 use super::catalog::CatalogSql;
 use crate::error::{Error, Result};
-use crate::records::{AppliedMigration, LogEntry, Operation, Outcome};
+use crate::records::{AppliedMigration, AppliedVersion, LogEntry, Operation, Outcome};
 use crate::url::DatabaseUrl;
 
 /// One backend's spelling of the tracking statements.
@@ -34,9 +34,12 @@ pub(crate) struct TrackingSql {
     pub exists: &'static str,
     /// Every row of `_rollback_migrations`.
     pub select_applied: &'static str,
-    /// Whether an error of `select_applied` says the table does not exist, so
-    /// that reading the applied set takes one round trip, not a look at the
-    /// catalog first.
+    /// Every row of `_rollback_migrations`, only the columns of
+    /// [`AppliedVersion`], in its field order: what `up` decides with.
+    pub select_applied_versions: &'static str,
+    /// Whether an error of `select_applied` (or `select_applied_versions`)
+    /// says the table does not exist, so that reading the applied set takes
+    /// one round trip, not a look at the catalog first.
     pub missing_table: fn(&dyn sqlx::error::DatabaseError) -> bool,
     /// Inserts or replaces a row: version, name, checksum_algorithm,
     /// up_checksum, down_checksum, down_sql, applied_at, execution_ms, dirty,
@@ -78,6 +81,10 @@ pub(crate) trait TrackingTables: Send {
     /// Every tracking row, in one round trip; `None` when the table does not
     /// exist yet.
     async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error>;
+
+    /// The lean form of every tracking row (see [`AppliedVersion`]), in one
+    /// round trip; `None` when the table does not exist yet.
+    async fn applied_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>, sqlx::Error>;
 
     /// Inserts or replaces the row of `row.version`.
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error>;
@@ -159,6 +166,22 @@ where
             .map(drop)
     }
 
+    /// The rows of a query on the tracking table, as text and unprepared:
+    /// one round trip, where a first prepared query costs two (prepare, then
+    /// execute), and a start-up runs it once. `None` when the error says the
+    /// table does not exist.
+    async fn select_tracked(
+        &mut self,
+        sql: &'static str,
+    ) -> Result<Option<Vec<DB::Row>>, sqlx::Error> {
+        match sqlx::raw_sql(sql).fetch_all(&mut self.conn).await {
+            Err(sqlx::Error::Database(error)) if (self.sql.tracking.missing_table)(&*error) => {
+                Ok(None)
+            }
+            rows => rows.map(Some),
+        }
+    }
+
     /// Closes the connection; a failure to say goodbye changes nothing.
     pub(crate) async fn close(self) {
         let _ = self.conn.close().await;
@@ -202,16 +225,11 @@ where
     }
 
     async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error> {
-        // As text, unprepared: one round trip, where a first prepared query
-        // costs two (prepare, then execute), and a start-up runs it once.
-        let rows = match sqlx::raw_sql(self.sql.tracking.select_applied)
-            .fetch_all(&mut self.conn)
-            .await
-        {
-            Err(sqlx::Error::Database(error)) if (self.sql.tracking.missing_table)(&*error) => {
-                return Ok(None);
-            }
-            rows => rows?,
+        let Some(rows) = self
+            .select_tracked(self.sql.tracking.select_applied)
+            .await?
+        else {
+            return Ok(None);
         };
         rows.iter()
             .map(|row| {
@@ -226,6 +244,28 @@ where
                     execution_ms: row.try_get("execution_ms")?,
                     dirty: row.try_get("dirty")?,
                     tool_version: row.try_get("tool_version")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map(Some)
+    }
+
+    async fn applied_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>, sqlx::Error> {
+        let Some(rows) = self
+            .select_tracked(self.sql.tracking.select_applied_versions)
+            .await?
+        else {
+            return Ok(None);
+        };
+        // By position: the query names the columns in this order, and a
+        // lookup by name searches the row's columns for each value.
+        rows.iter()
+            .map(|row| {
+                Ok(AppliedVersion {
+                    version: row.try_get(0usize)?,
+                    name: row.try_get(1usize)?,
+                    up_checksum: row.try_get(2usize)?,
+                    dirty: row.try_get(3usize)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -368,6 +408,10 @@ where
 /// `select_applied` where the column names need no quoting.
 pub(crate) const SELECT_APPLIED: &str = "SELECT version, name, checksum_algorithm, up_checksum, \
      down_checksum, down_sql, applied_at, execution_ms, dirty, tool_version FROM _rollback_migrations";
+
+/// `select_applied_versions` where the column names need no quoting.
+pub(crate) const SELECT_APPLIED_VERSIONS: &str =
+    "SELECT version, name, up_checksum, dirty FROM _rollback_migrations";
 
 /// `insert_log` with `?` placeholders (SQLite, MySQL).
 #[cfg(any(feature = "sqlite", feature = "mysql"))]

@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use rollback_core::sql::{Dialect, TableName};
 
 use crate::error::{Error, Result};
+use crate::records::AppliedMigration;
 use crate::url::DatabaseUrl;
 pub(crate) use backups::BackupTables;
 pub(crate) use catalog::{Catalog, ColumnInfo};
@@ -75,6 +76,18 @@ pub(crate) trait Driver: Send {
         } else {
             self.execute("BEGIN").await
         }
+    }
+
+    /// Opens the unit of a step that cannot roll its DDL back, with `row`
+    /// (marked dirty) as its first write. MySQL sends the two in one round
+    /// trip.
+    async fn begin_dirty_step(
+        &mut self,
+        no_transaction: bool,
+        row: &AppliedMigration,
+    ) -> Result<(), sqlx::Error> {
+        self.begin_step(no_transaction).await?;
+        self.tracking().save_applied(row).await
     }
 
     async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {

@@ -17,6 +17,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rollback_core::sql::Dialect;
 use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError};
 use sqlx::{AssertSqlSafe, MySql, Row};
@@ -24,11 +25,12 @@ use sqlx::{AssertSqlSafe, MySql, Row};
 use super::backups::with_question_marks;
 use super::catalog::CatalogSql;
 use super::connection::{
-    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql,
-    connect_options,
+    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED,
+    SELECT_APPLIED_VERSIONS, TrackingSql, connect_options,
 };
 use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables};
 use crate::error::{Error, Result};
+use crate::records::{AppliedMigration, AppliedVersion, LogEntry};
 use crate::url::DatabaseUrl;
 
 /// The lock's name: under MySQL's 64-character limit for any database name.
@@ -45,6 +47,26 @@ const LOCK_WAIT_TIMEOUT: u16 = 1205;
 macro_rules! schema {
     () => {
         "COALESCE(?, DATABASE())"
+    };
+}
+
+/// `upsert_applied` up to its values, for the prepared form and the literal one.
+macro_rules! replace_applied {
+    () => {
+        "REPLACE INTO _rollback_migrations
+            (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
+             applied_at, execution_ms, dirty, tool_version)
+         VALUES "
+    };
+}
+
+/// `insert_log` up to its values (the prepared form is the shared
+/// `INSERT_LOG_QUESTION_MARKS`).
+macro_rules! insert_log {
+    () => {
+        "INSERT INTO _rollback_log
+            (operation, version, name, started_at, finished_at, outcome, error, rows_backed_up, actor)
+         VALUES "
     };
 }
 
@@ -156,12 +178,10 @@ const TRACKING: TrackingSql = TrackingSql {
     exists: "SELECT COUNT(*) FROM information_schema.tables
          WHERE table_schema = DATABASE() AND table_name = '_rollback_migrations'",
     select_applied: SELECT_APPLIED,
+    select_applied_versions: SELECT_APPLIED_VERSIONS,
     // ER_NO_SUCH_TABLE
     missing_table: |error| error.code().as_deref() == Some("42S02"),
-    upsert_applied: "REPLACE INTO _rollback_migrations
-            (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
-             applied_at, execution_ms, dirty, tool_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    upsert_applied: concat!(replace_applied!(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
     upsert_applied_logged: None,
@@ -174,6 +194,10 @@ pub(crate) struct MySqlDriver {
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     locked: bool,
+    /// The step's tracking change and audit row were sent with its
+    /// `COMMIT` (see [`MySqlDriver::write_and_commit`]): `commit_step` has
+    /// nothing left to send.
+    committed: bool,
 }
 
 impl MySqlDriver {
@@ -222,6 +246,7 @@ impl MySqlDriver {
             lock_timeout: options.lock_timeout,
             statement_timeout: options.statement_timeout,
             locked: false,
+            committed: false,
         })
     }
 }
@@ -268,6 +293,48 @@ impl Driver for MySqlDriver {
             .map_err(Error::database("releasing the migration lock"))
     }
 
+    async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        self.committed = false;
+        if no_transaction {
+            Ok(())
+        } else {
+            self.conn.execute("BEGIN").await
+        }
+    }
+
+    /// `BEGIN` and the dirty marker in one round trip, the marker's values
+    /// written as literals (a prepared statement cannot share a round trip).
+    async fn begin_dirty_step(
+        &mut self,
+        no_transaction: bool,
+        row: &AppliedMigration,
+    ) -> Result<(), sqlx::Error> {
+        self.committed = false;
+        let upsert = upsert_literal(row);
+        if no_transaction {
+            self.conn.execute(&upsert).await
+        } else {
+            self.conn.execute(&format!("BEGIN; {upsert}")).await
+        }
+    }
+
+    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if std::mem::take(&mut self.committed) || no_transaction {
+            Ok(())
+        } else {
+            self.conn.execute("COMMIT").await
+        }
+    }
+
+    async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        self.committed = false;
+        if no_transaction {
+            Ok(())
+        } else {
+            self.conn.execute("ROLLBACK").await
+        }
+    }
+
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
         self.conn.execute(statement).await
     }
@@ -294,7 +361,7 @@ impl Driver for MySqlDriver {
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
-        &mut self.conn
+        self
     }
 
     fn catalog(&mut self) -> &mut dyn Catalog {
@@ -308,6 +375,144 @@ impl Driver for MySqlDriver {
     async fn close(self: Box<Self>) {
         self.conn.close().await;
     }
+}
+
+impl MySqlDriver {
+    /// The tracking tables as every backend writes them, for what this
+    /// driver does not write its own way.
+    fn shared(&mut self) -> &mut dyn TrackingTables {
+        &mut self.conn
+    }
+
+    /// A successful step's tracking change and audit row, with the step's
+    /// `COMMIT`, in one round trip and one transaction of their own. The
+    /// script's first DDL statement has committed the step's transaction
+    /// already (MySQL commits implicitly before and after each), so without
+    /// the `BEGIN` the two writes would autocommit one by one: two durable
+    /// commits, and a window where the row is clean but unlogged. After a
+    /// script of data statements only, the `BEGIN` commits the script with
+    /// its dirty marker first, which a crash would leave dirty, as it should.
+    async fn write_and_commit(&mut self, write: &str, entry: &LogEntry) -> Result<(), sqlx::Error> {
+        let log = insert_log_literal(entry);
+        self.conn
+            .execute(&format!("BEGIN; {write}; {log}; COMMIT"))
+            .await?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TrackingTables for MySqlDriver {
+    async fn exists(&mut self) -> Result<bool, sqlx::Error> {
+        self.shared().exists().await
+    }
+
+    async fn create(&mut self) -> Result<(), sqlx::Error> {
+        self.shared().create().await
+    }
+
+    async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error> {
+        self.shared().applied().await
+    }
+
+    async fn applied_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>, sqlx::Error> {
+        self.shared().applied_versions().await
+    }
+
+    async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
+        self.shared().save_applied(row).await
+    }
+
+    async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
+        self.shared().delete_applied(version).await
+    }
+
+    async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
+        self.shared().insert_log(entry).await
+    }
+
+    async fn save_applied_logged(
+        &mut self,
+        row: &AppliedMigration,
+        entry: &LogEntry,
+    ) -> Result<(), sqlx::Error> {
+        self.write_and_commit(&upsert_literal(row), entry).await
+    }
+
+    async fn delete_applied_logged(
+        &mut self,
+        version: &str,
+        entry: &LogEntry,
+    ) -> Result<(), sqlx::Error> {
+        let delete = format!(
+            "DELETE FROM _rollback_migrations WHERE version = {}",
+            text_literal(version)
+        );
+        self.write_and_commit(&delete, entry).await
+    }
+
+    async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
+        self.shared().log(limit).await
+    }
+}
+
+/// `upsert_applied` with the row's values written in.
+fn upsert_literal(row: &AppliedMigration) -> String {
+    format!(
+        concat!(
+            replace_applied!(),
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+        ),
+        text_literal(&row.version),
+        text_literal(&row.name),
+        text_literal(&row.checksum_algorithm),
+        text_literal(&row.up_checksum),
+        text_literal(&row.down_checksum),
+        text_literal(&row.down_sql),
+        datetime_literal(row.applied_at),
+        row.execution_ms,
+        if row.dirty { "TRUE" } else { "FALSE" },
+        text_literal(&row.tool_version),
+    )
+}
+
+/// `insert_log` with the entry's values written in.
+fn insert_log_literal(entry: &LogEntry) -> String {
+    format!(
+        concat!(insert_log!(), "({}, {}, {}, {}, {}, {}, {}, {}, {})"),
+        text_literal(entry.operation.as_str()),
+        text_literal(&entry.version),
+        text_literal(&entry.name),
+        datetime_literal(entry.started_at),
+        datetime_literal(entry.finished_at),
+        text_literal(entry.outcome.as_str()),
+        entry
+            .error
+            .as_deref()
+            .map_or_else(|| "NULL".to_owned(), text_literal),
+        entry.rows_backed_up,
+        text_literal(&entry.actor),
+    )
+}
+
+/// A string as a hexadecimal literal in utf8mb4: no character needs escaping,
+/// whatever `sql_mode` says about backslashes, so any text is safe to write in.
+fn text_literal(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut literal = String::with_capacity(12 + 2 * value.len());
+    literal.push_str("_utf8mb4 X'");
+    for byte in value.bytes() {
+        literal.push(char::from(HEX[usize::from(byte >> 4)]));
+        literal.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    literal.push('\'');
+    literal
+}
+
+/// A `DATETIME(6)` literal in UTC, the value sqlx binds for a `DateTime<Utc>`.
+fn datetime_literal(value: DateTime<Utc>) -> String {
+    value.format("'%Y-%m-%d %H:%M:%S%.6f'").to_string()
 }
 
 /// The session setting that caps a statement's time: MariaDB's

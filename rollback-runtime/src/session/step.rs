@@ -29,15 +29,17 @@ impl Session {
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut row = AppliedMigration::for_migration(migration, started);
         let writing = "recording the migration";
-        self.driver
-            .begin_step(no_transaction)
-            .await
-            .map_err(Error::database("starting the migration's transaction"))?;
+        if !mark_dirty {
+            self.driver
+                .begin_step(no_transaction)
+                .await
+                .map_err(Error::database("starting the migration's transaction"))?;
+        }
         let label = migration.to_string();
         let outcome = async {
             if mark_dirty {
                 row.dirty = true;
-                self.mark_dirty(&row).await?;
+                self.begin_dirty(no_transaction, &row).await?;
             }
             let script = ScriptRun {
                 migration: &label,
@@ -106,16 +108,18 @@ impl Session {
         if take_backup && mark_dirty {
             taken = self.back_up(row, down, &mut *progress).await?;
         }
-        self.driver
-            .begin_step(no_transaction)
-            .await
-            .map_err(Error::database("starting the migration's transaction"))?;
+        if !mark_dirty {
+            self.driver
+                .begin_step(no_transaction)
+                .await
+                .map_err(Error::database("starting the migration's transaction"))?;
+        }
         let label = row.label();
         let outcome = async {
             if mark_dirty {
                 let mut dirty = row.clone();
                 dirty.dirty = true;
-                self.mark_dirty(&dirty).await?;
+                self.begin_dirty(no_transaction, &dirty).await?;
             }
             if take_backup && !mark_dirty {
                 taken = self.back_up(row, down, &mut *progress).await?;
@@ -165,18 +169,18 @@ impl Session {
         })
     }
 
-    /// Records `row` dirty at the start of a step that cannot roll its
-    /// changes back. A no-transaction step runs in autocommit, so the marker
-    /// commits at once. On MySQL the marker is the first write of the step's
+    /// Opens a step that cannot roll its changes back, recording `row` dirty
+    /// as its first write (in the same round trip as the `BEGIN` on MySQL).
+    /// A no-transaction step runs in autocommit, so the marker commits at
+    /// once. On MySQL the marker is the first write of the step's
     /// transaction, and the implicit commit that MySQL makes before every DDL
     /// statement commits it before the script's first DDL takes effect: the
     /// marker is durable before anything it guards, for one commit less per
     /// migration than committing it on its own. A step whose script fails
     /// before any DDL rolls back, marker and all, leaving nothing.
-    async fn mark_dirty(&mut self, row: &AppliedMigration) -> Result<()> {
+    async fn begin_dirty(&mut self, no_transaction: bool, row: &AppliedMigration) -> Result<()> {
         self.driver
-            .tracking()
-            .save_applied(row)
+            .begin_dirty_step(no_transaction, row)
             .await
             .map_err(Error::database("recording the migration dirty"))
     }
