@@ -29,6 +29,7 @@ pub(crate) fn expand(
     let folder = resolve(&written, env).map_err(|message| syn::Error::new(span, message))?;
     let options = LoadOptions {
         empty_down: input.empty_down,
+        ..LoadOptions::default()
     };
     let loaded = rollback_core::load_shown_as(&folder, &written, &options).map_err(|errors| {
         errors

@@ -68,6 +68,7 @@ fn load_migrations(project: &Project, output: Output) -> Result<MigrationSet> {
     output.detail(&format!("migrations: {}", project.migrations.display()));
     let options = LoadOptions {
         empty_down: project.empty_down,
+        ..LoadOptions::default()
     };
     let loaded = rollback_runtime::load(&project.migrations, &options).map_err(Error::from)?;
     if !output.quiet {

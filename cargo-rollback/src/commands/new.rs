@@ -43,6 +43,7 @@ pub fn run(
         dir,
         &LoadOptions {
             empty_down: EmptyDown::Irreversible,
+            ..LoadOptions::default()
         },
     )
     .ok()
