@@ -180,12 +180,12 @@ const CORPORA: [(&str, Dialect, Outcomes); 11] = [
     (
         "docs-rs",
         Dialect::Postgres,
-        Outcomes::new(136, 53, 17, 1, 3, 62),
+        Outcomes::new(136, 62, 16, 1, 4, 53),
     ),
     (
         "lemmy",
         Dialect::Postgres,
-        Outcomes::new(2664, 1369, 770, 4, 183, 338),
+        Outcomes::new(2664, 1374, 751, 4, 199, 336),
     ),
     (
         "oxidrive-postgres",

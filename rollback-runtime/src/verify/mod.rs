@@ -215,12 +215,7 @@ impl<'a> Replay<'a> {
                 }
             };
         }
-        self.sentinels
-            .prepare(
-                &mut self.inspector,
-                before,
-                &[migration.up().sql(), migration.down().sql()],
-            )
+        self.prepare_sentinels(before, &[migration.up().sql(), migration.down().sql()])
             .await;
         let rows = self.sentinels.fingerprints(&mut self.inspector).await;
 
@@ -255,6 +250,15 @@ impl<'a> Replay<'a> {
             checked.result = VerifyResult::Fail;
         }
         Ok(Next::Continue(again))
+    }
+
+    /// Empties the sentinel rows of the tables `scripts` name, and plants
+    /// rows in the others of `before`: a migration runs on the tables it
+    /// names as the earlier migrations left them.
+    pub(crate) async fn prepare_sentinels(&mut self, before: &Snapshot, scripts: &[&str]) {
+        self.sentinels
+            .prepare(&mut self.inspector, before, scripts)
+            .await;
     }
 
     async fn check_rows(

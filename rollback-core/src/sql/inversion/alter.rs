@@ -81,13 +81,24 @@ pub(super) fn alter_table(alter: &ast::AlterTable, scope: &mut Scope) -> Step {
 }
 
 /// One operation: nothing to undo on a table the up creates, but a rename,
-/// which the down reverses before it drops the table under its first name.
+/// which the down reverses before it drops the table under its first name,
+/// and a new default, which the down drops first: it may use a sequence or
+/// function the up creates after the table (as `pg_dump` writes them), and
+/// PostgreSQL drops neither while a default uses it.
 fn operation_step(target: &Target<'_>, operation: &AlterTableOperation, scope: &mut Scope) -> Step {
     if let AlterTableOperation::RenameTable { table_name } = operation {
         let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
         return rename_table(target.name, to, scope);
     }
     match scope.on_created_table(&target.table) {
+        Some(_)
+            if let AlterTableOperation::AlterColumn {
+                column_name,
+                op: AlterColumnOperation::SetDefault { .. },
+            } = operation =>
+        {
+            target.sql(format!("ALTER COLUMN {column_name} DROP DEFAULT"))
+        }
         Some(reason) => Step::skip(reason),
         None => invert_operation(target, operation),
     }

@@ -60,7 +60,12 @@ impl Scope {
 
     /// Follows a table renamed by the up, if the up created it.
     pub(super) fn rename_table(&mut self, from: &TableName, to: TableName) {
-        if let Some(index) = self.position(Kind::Table, from) {
+        self.rename(Kind::Table, from, to);
+    }
+
+    /// Follows an object renamed by the up, if the up created it.
+    pub(super) fn rename(&mut self, kind: Kind, from: &TableName, to: TableName) {
+        if let Some(index) = self.position(kind, from) {
             self.created[index].1 = to;
         }
     }

@@ -11,7 +11,7 @@ use super::object::{self, Kind, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step, UNKNOWN_KIND};
 use super::{Need, alter, data, unparsed};
-use crate::sql::analysis::{parser_dialect, runs_hidden_code, table_name};
+use crate::sql::analysis::{parser_dialect, renamed_to, runs_hidden_code, table_name};
 
 /// Why transaction control needs no undoing.
 const TRANSACTION: &str = "transaction control";
@@ -237,24 +237,34 @@ fn dropped_kind(object_type: ObjectType) -> Option<Kind> {
     })
 }
 
-/// `ALTER TYPE`: a rename is undone by its reverse (even of a type the up
-/// creates: the down drops it under its first name); new or renamed labels
-/// need the type as it was, since PostgreSQL cannot remove a label.
-fn alter_type(alter: &ast::AlterType, scope: &Scope) -> Step {
+/// `ALTER TYPE`: a rename, of the type or of a label, is undone by its
+/// reverse (even of a type the up creates: the down drops it under its
+/// first name); a new label cannot be, since PostgreSQL cannot remove one.
+fn alter_type(alter: &ast::AlterType, scope: &mut Scope) -> Step {
     let name = table_name(&alter.name, scope.dialect());
     match &alter.operation {
-        AlterTypeOperation::Rename(rename) => Step::sql(object::rename_back(
-            Kind::Type,
-            &alter.name,
-            &ObjectName::from(vec![rename.new_name.clone()]),
-            None,
-        )),
-        AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_) => {
-            match scope.created(Kind::Type, &name) {
-                Some(reason) => Step::skip(reason),
-                None => Step::recreate(Need::Type { name }),
-            }
+        AlterTypeOperation::Rename(rename) => {
+            let new_name = ObjectName::from(vec![rename.new_name.clone()]);
+            scope.rename(
+                Kind::Type,
+                &name,
+                renamed_to(&name, &new_name, scope.dialect()),
+            );
+            Step::sql(object::rename_back(
+                Kind::Type,
+                &alter.name,
+                &new_name,
+                None,
+            ))
         }
+        AlterTypeOperation::RenameValue(rename) => Step::sql(format!(
+            "ALTER TYPE {} RENAME VALUE {} TO {}",
+            alter.name, rename.to, rename.from
+        )),
+        AlterTypeOperation::AddValue(_) => match scope.created(Kind::Type, &name) {
+            Some(reason) => Step::skip(reason),
+            None => Step::cannot("PostgreSQL cannot remove a value from an enum type"),
+        },
     }
 }
 

@@ -69,16 +69,139 @@ pub(crate) async fn recreate(
 
 /// The names of the objects of `unnamed`'s kind on its table now: read
 /// before and after the statement, the new name is the one it created.
+/// On MySQL the constraints' names include the table's indexes: an unnamed
+/// foreign key brings an index of its own, named apart from the constraint.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    expect(unused_variables, reason = "SQLite names nothing")
+)]
 pub(crate) async fn names(
     inspector: &mut Inspector,
     unnamed: &Unnamed,
 ) -> Result<BTreeSet<String>, sqlx::Error> {
-    let _ = (inspector, unnamed);
-    Ok(BTreeSet::new())
+    match inspector.dialect() {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => postgres::names(inspector, unnamed).await,
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => mysql::names(inspector, unnamed).await,
+        // SQLite names neither: its constraints live in the table's text,
+        // and `CREATE INDEX` always names the index.
+        _ => Ok(BTreeSet::new()),
+    }
 }
 
-/// The statement that drops the object `unnamed` describes, created under `name`.
-pub(crate) fn drop_unnamed(dialect: Dialect, unnamed: &Unnamed, name: &str) -> String {
-    let _ = (dialect, unnamed, name);
-    String::new()
+/// The statement that drops the object `unnamed` describes, created under
+/// `name`. On MySQL the statement depends on the object's kind (a foreign
+/// key, a check, a key), read from the catalog: call it after the
+/// statement that created the object ran.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    expect(unused_variables, reason = "SQLite names nothing")
+)]
+pub(crate) async fn drop_unnamed(
+    inspector: &mut Inspector,
+    unnamed: &Unnamed,
+    name: &str,
+) -> Result<String, NotRecreated> {
+    match inspector.dialect() {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => Ok(postgres::drop_unnamed(unnamed, name)),
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => Ok(mysql::drop_unnamed(inspector, unnamed, name).await?),
+        dialect => Err(NotRecreated::Unsupported(format!(
+            "{} creates no unnamed {}",
+            dialect.as_str(),
+            unnamed_kind(unnamed)
+        ))),
+    }
 }
+
+/// The table an unnamed object belongs to.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn unnamed_table(unnamed: &Unnamed) -> &rollback_core::sql::TableName {
+    match unnamed {
+        Unnamed::Constraint { table } | Unnamed::Index { table } => table,
+    }
+}
+
+fn unnamed_kind(unnamed: &Unnamed) -> &'static str {
+    match unnamed {
+        Unnamed::Constraint { .. } => "constraint",
+        Unnamed::Index { .. } => "index",
+    }
+}
+
+/// The text of column `index` of a catalog row, empty when NULL or absent.
+fn cell(row: &[Option<String>], index: usize) -> String {
+    row.get(index).cloned().flatten().unwrap_or_default()
+}
+
+/// The first column of every row of `sql`, NULLs as empty text.
+async fn first_cells(inspector: &mut Inspector, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+    Ok(inspector
+        .rows(sql)
+        .await?
+        .iter()
+        .map(|row| cell(row, 0))
+        .collect())
+}
+
+/// `INSERT INTO into (c, …) SELECT c, … FROM from`: the rows of a rebuilt
+/// table copied back, the names already quoted. PostgreSQL's takes the
+/// values of identity columns as they are.
+fn copy_rows(dialect: Dialect, into: &str, from: &str, columns: &[String]) -> String {
+    let columns = columns.join(", ");
+    let overriding = if dialect == Dialect::Postgres {
+        " OVERRIDING SYSTEM VALUE"
+    } else {
+        ""
+    };
+    format!("INSERT INTO {into} ({columns}){overriding} SELECT {columns} FROM {from}")
+}
+
+/// The names of `columns` (in their order) that are in `kept`, quoted: the
+/// columns a rebuilt table's rows are copied back through. Names compare as
+/// the dialect compares column names (PostgreSQL exactly, the others
+/// ignoring case).
+fn kept_columns<'a>(
+    dialect: Dialect,
+    columns: impl IntoIterator<Item = &'a str>,
+    kept: &[String],
+) -> Vec<String> {
+    let same = |a: &str, b: &str| match dialect {
+        Dialect::Postgres => a == b,
+        Dialect::Sqlite | Dialect::MySql => a.eq_ignore_ascii_case(b),
+    };
+    columns
+        .into_iter()
+        .filter(|column| kept.iter().any(|kept| same(column, kept)))
+        .map(|column| crate::quote::ident(dialect, column))
+        .collect()
+}
+
+impl Recreated {
+    /// Recreated by `statements` alone, nothing left out.
+    fn from_statements(statements: Vec<String>) -> Recreated {
+        Recreated {
+            statements,
+            notes: Vec::new(),
+        }
+    }
+
+    /// `self`, then `other`: its statements run after this one's.
+    #[cfg(feature = "postgres")]
+    fn then(mut self, other: Recreated) -> Recreated {
+        self.statements.extend(other.statements);
+        self.notes.extend(other.notes);
+        self
+    }
+
+    /// `self` with `note` on what it does not bring back.
+    fn noting(mut self, note: String) -> Recreated {
+        self.notes.push(note);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests;
