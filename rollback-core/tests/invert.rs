@@ -175,17 +175,17 @@ const CORPORA: [(&str, Dialect, Outcomes); 11] = [
     (
         "crates-io",
         Dialect::Postgres,
-        Outcomes::new(620, 276, 219, 9, 20, 96),
+        Outcomes::new(620, 283, 241, 9, 20, 67),
     ),
     (
         "docs-rs",
         Dialect::Postgres,
-        Outcomes::new(136, 62, 16, 1, 4, 53),
+        Outcomes::new(136, 71, 17, 1, 4, 43),
     ),
     (
         "lemmy",
         Dialect::Postgres,
-        Outcomes::new(2664, 1374, 751, 4, 199, 336),
+        Outcomes::new(2664, 1382, 751, 4, 199, 328),
     ),
     (
         "oxidrive-postgres",

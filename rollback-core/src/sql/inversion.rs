@@ -64,6 +64,19 @@ pub enum InversePart {
         /// What to read from the schema before the statement.
         need: Need,
     },
+    /// A statement of the down that applies only as the up found the
+    /// object `need` names, decided when the up runs: `CREATE … IF NOT
+    /// EXISTS` created it only if it was missing (`if_missing`), and the
+    /// down drops it only then.
+    Conditional {
+        /// The statement, complete, without its trailing `;`.
+        sql: String,
+        /// The object whose presence decides.
+        need: Need,
+        /// Whether `sql` runs when the object was missing before the
+        /// statement (else: when it was there).
+        if_missing: bool,
+    },
     /// Drop an object the statement creates without naming it, under the
     /// name the database gives it (read after the statement ran).
     DropUnnamed {
@@ -215,6 +228,15 @@ pub enum Need {
     /// `FORCE`/`NO FORCE ROW LEVEL SECURITY`.
     RowSecurity {
         /// The table.
+        table: TableName,
+    },
+    /// The definitions that name a table SQLite is about to rename: its
+    /// indexes and triggers, the views and triggers that mention it. SQLite
+    /// rewrites their text with the new name quoted, so renaming back leaves
+    /// `ON "t"` where the schema said `ON t`: the down puts each text back
+    /// after renaming back. Other databases keep no such text.
+    References {
+        /// The table, under its name before the rename.
         table: TableName,
     },
 }

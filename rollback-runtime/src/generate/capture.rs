@@ -119,6 +119,24 @@ async fn answer(inspector: &mut Inspector, part: InversePart) -> Result<Answer, 
             Err(NotRecreated::Unsupported(reason)) => Answer::Cannot(reason),
             Err(NotRecreated::Database(error)) => return Err(error),
         },
+        InversePart::Conditional {
+            sql,
+            need,
+            if_missing,
+        } => {
+            let present = match recreate::recreate(inspector, &need).await {
+                Ok(_) => true,
+                Err(NotRecreated::Missing(_)) => false,
+                Err(NotRecreated::Unsupported(reason)) => {
+                    return Ok(Answer::Cannot(format!(
+                        "whether it acted depends on an object that cannot be read: {reason}"
+                    )));
+                }
+                Err(NotRecreated::Database(error)) => return Err(error),
+            };
+            let runs = present != if_missing;
+            Answer::Sql(runs.then_some(sql).into_iter().collect(), Vec::new())
+        }
         InversePart::DropUnnamed { unnamed } => {
             let before = recreate::names(inspector, &unnamed).await?;
             Answer::Unnamed(unnamed, before)

@@ -8,7 +8,7 @@ use sqlparser::ast::{
 use super::object::{self, Kind};
 use super::scope::Scope;
 use super::step::Step;
-use super::{ColumnChanges, Need, Unnamed};
+use super::{ColumnChanges, InversePart, Need, Unnamed};
 use crate::sql::analysis::{fold, renamed_to, table_name};
 use crate::sql::{Dialect, TableName};
 
@@ -81,10 +81,11 @@ pub(super) fn alter_table(alter: &ast::AlterTable, scope: &mut Scope) -> Step {
 }
 
 /// One operation: nothing to undo on a table the up creates, but a rename,
-/// which the down reverses before it drops the table under its first name,
-/// and a new default, which the down drops first: it may use a sequence or
-/// function the up creates after the table (as `pg_dump` writes them), and
-/// PostgreSQL drops neither while a default uses it.
+/// which the down reverses before it drops the table under its first name;
+/// a new default and a foreign key, which the down drops first: the default
+/// may use a sequence or function, and the key point at a table, that the up
+/// creates after this table (as `pg_dump` writes them), and the database
+/// drops neither while they are used.
 fn operation_step(target: &Target<'_>, operation: &AlterTableOperation, scope: &mut Scope) -> Step {
     if let AlterTableOperation::RenameTable { table_name } = operation {
         let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
@@ -99,22 +100,55 @@ fn operation_step(target: &Target<'_>, operation: &AlterTableOperation, scope: &
         {
             target.sql(format!("ALTER COLUMN {column_name} DROP DEFAULT"))
         }
+        Some(_) if let AlterTableOperation::AddConstraint {
+            constraint: constraint @ TableConstraint::ForeignKey(_),
+            ..
+        } = operation =>
+        {
+            add_constraint(target, constraint)
+        }
         Some(reason) => Step::skip(reason),
         None => invert_operation(target, operation),
     }
 }
 
 /// `ALTER TABLE old RENAME TO new`, MySQL's `RENAME TABLE old TO new`.
+/// Renaming back the table a SQLite rebuild put in place must leave the
+/// other tables' foreign keys alone: they name the rebuilt table, and SQLite
+/// rewrites them on a rename unless `legacy_alter_table` is on.
 pub(super) fn rename_table(old: &ObjectName, new: &ObjectName, scope: &mut Scope) -> Step {
     let dialect = scope.dialect();
     let from = table_name(old, dialect);
     let to = renamed_to(&from, new, dialect);
+    if dialect == Dialect::Sqlite && scope.completes_rebuild(&from, &to) {
+        scope.rename_table(&from, to);
+        return Step::Undo(vec![
+            InversePart::Sql {
+                sql: "PRAGMA legacy_alter_table = ON".to_owned(),
+            },
+            InversePart::Sql {
+                sql: object::rename_back(Kind::Table, old, new, None),
+            },
+            InversePart::Sql {
+                sql: "PRAGMA legacy_alter_table = OFF".to_owned(),
+            },
+        ]);
+    }
+    let created = scope.on_created_table(&from).is_some();
     scope.rename_table(&from, to);
     match dialect {
         Dialect::MySql => {
             let (renamed, back) = object::reverse_names(old, new);
             Step::sql(format!("RENAME TABLE {renamed} TO {back}"))
         }
+        Dialect::Sqlite if !created => Step::Undo(vec![
+            InversePart::Sql {
+                sql: object::rename_back(Kind::Table, old, new, None),
+            },
+            InversePart::Recreate {
+                need: Need::References { table: from },
+            },
+        ]),
         Dialect::Sqlite | Dialect::Postgres => {
             Step::sql(object::rename_back(Kind::Table, old, new, None))
         }

@@ -214,27 +214,54 @@ fn argument_types(arguments: &[OperateFunctionArg], procedure: bool) -> String {
         .join(", ")
 }
 
-/// The undoing of a `CREATE`: its `DROP`, nothing when it belongs to a table
-/// the up creates, and for a `CREATE OR REPLACE` (`replace`) the object as
-/// it was (see [`InversePart::Recreate`](super::InversePart::Recreate) for
-/// one that did not exist).
-pub(super) fn create(object: Object, replace: bool, scope: &mut Scope) -> Step {
+/// How a `CREATE` treats an object that is already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Creation {
+    /// Plain `CREATE`: the object is new (else the statement fails).
+    New,
+    /// `CREATE OR REPLACE`: the object is new or replaced.
+    OrReplace,
+    /// `CREATE … IF NOT EXISTS`: the object is new or left as it was.
+    IfNotExists,
+}
+
+impl Creation {
+    /// The creation a statement's `OR REPLACE` (or `OR ALTER`) and `IF NOT
+    /// EXISTS` flags say.
+    pub(super) fn of(or_replace: bool, if_not_exists: bool) -> Creation {
+        match (or_replace, if_not_exists) {
+            (true, _) => Creation::OrReplace,
+            (false, true) => Creation::IfNotExists,
+            (false, false) => Creation::New,
+        }
+    }
+}
+
+/// The undoing of a `CREATE`: its `DROP`; nothing when it belongs to a table
+/// the up creates; for a `CREATE OR REPLACE` the object as it was (see
+/// [`InversePart::Recreate`](super::InversePart::Recreate) for one that did
+/// not exist); for `IF NOT EXISTS` the `DROP`, only if it was missing. Only
+/// a plain `CREATE` tells that the object is the up's own: what later
+/// statements do to a replaced or kept object must be undone.
+pub(super) fn create(object: Object, creation: Creation, scope: &mut Scope) -> Step {
     let dialect = scope.dialect();
     let name = object.folded(dialect);
     let existed = scope.created(object.kind, &name);
-    scope.create(object.kind, name.clone());
+    if creation == Creation::New {
+        scope.create(object.kind, name.clone());
+    }
     if let Some(reason) = on_created_table(&object, scope) {
         return Step::skip(reason);
     }
-    if !replace {
-        return Step::sql(object.drop_sql(dialect));
-    }
-    if let Some(reason) = existed {
+    if creation != Creation::New
+        && let Some(reason) = existed
+    {
         return Step::skip(reason);
     }
-    match object.need(dialect) {
-        Some(need) => Step::recreate(need),
-        None => Step::sql(object.drop_sql(dialect)),
+    match (creation, object.need(dialect)) {
+        (Creation::OrReplace, Some(need)) => Step::recreate(need),
+        (Creation::IfNotExists, Some(need)) => Step::if_missing(object.drop_sql(dialect), need),
+        _ => Step::sql(object.drop_sql(dialect)),
     }
 }
 

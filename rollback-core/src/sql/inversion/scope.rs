@@ -76,6 +76,17 @@ impl Scope {
         self.created(Kind::Table, table)
     }
 
+    /// Whether renaming `from` to `to` puts a rebuilt table in place of the
+    /// one the up dropped before (SQLite's `DROP TABLE t; ALTER TABLE new_t
+    /// RENAME TO t`; not the rename away of the other order).
+    pub(super) fn completes_rebuild(&self, from: &TableName, to: &TableName) -> bool {
+        self.rebuilds.iter().any(|(index, dropped, rebuild)| {
+            *index < self.statement
+                && same_table(&rebuild.renamed, from, self.dialect)
+                && same_table(dropped, to, self.dialect)
+        })
+    }
+
     /// The rebuild that this statement's drop of `table` is half of.
     pub(super) fn rebuild_of(&self, table: &TableName) -> Option<&Rebuild> {
         self.rebuilds

@@ -7,7 +7,7 @@ use sqlparser::ast::{
 };
 use sqlparser::parser::Parser;
 
-use super::object::{self, Kind, Object};
+use super::object::{self, Creation, Kind, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step, UNKNOWN_KIND};
 use super::{Need, alter, data, unparsed};
@@ -79,16 +79,23 @@ pub(super) fn invert_parsed(statement: &ast::Statement, scope: &mut Scope) -> St
 fn create(statement: &ast::Statement, scope: &mut Scope) -> Option<Step> {
     use ast::Statement as S;
     let dialect = scope.dialect();
-    let (object, replace) = match statement {
+    let (object, creation) = match statement {
         S::CreateTable(create) => (
             Object::new(Kind::Table, create.name.clone()),
-            create.or_replace,
+            Creation::of(create.or_replace, create.if_not_exists),
         ),
-        S::CreateVirtualTable { name, .. } => (Object::new(Kind::Table, name.clone()), false),
+        S::CreateVirtualTable {
+            name,
+            if_not_exists,
+            ..
+        } => (
+            Object::new(Kind::Table, name.clone()),
+            Creation::of(false, *if_not_exists),
+        ),
         S::CreateIndex(create) => match &create.name {
             Some(name) => (
                 Object::index(name.clone(), create.table_name.clone(), dialect),
-                false,
+                Creation::of(false, create.if_not_exists),
             ),
             None => return Some(object::create_unnamed_index(&create.table_name, scope)),
         },
@@ -100,22 +107,37 @@ fn create(statement: &ast::Statement, scope: &mut Scope) -> Option<Step> {
             };
             (
                 Object::new(kind, create.name.clone()),
-                create.or_replace || create.or_alter,
+                Creation::of(create.or_replace || create.or_alter, create.if_not_exists),
             )
         }
-        S::CreateSequence { name, .. } => (Object::new(Kind::Sequence, name.clone()), false),
-        S::CreateType { name, .. } => (Object::new(Kind::Type, name.clone()), false),
-        S::CreateDomain(create) => (Object::new(Kind::Domain, create.name.clone()), false),
-        S::CreateSchema { schema_name, .. } => {
-            (Object::new(Kind::Schema, schema_of(schema_name)), false)
-        }
+        S::CreateSequence {
+            name,
+            if_not_exists,
+            ..
+        } => (
+            Object::new(Kind::Sequence, name.clone()),
+            Creation::of(false, *if_not_exists),
+        ),
+        S::CreateType { name, .. } => (Object::new(Kind::Type, name.clone()), Creation::New),
+        S::CreateDomain(create) => (
+            Object::new(Kind::Domain, create.name.clone()),
+            Creation::New,
+        ),
+        S::CreateSchema {
+            schema_name,
+            if_not_exists,
+            ..
+        } => (
+            Object::new(Kind::Schema, schema_of(schema_name)),
+            Creation::of(false, *if_not_exists),
+        ),
         S::CreateExtension(create) => (
             Object::new(Kind::Extension, ObjectName::from(vec![create.name.clone()])),
-            false,
+            Creation::of(false, create.if_not_exists),
         ),
         S::CreateFunction(create) => (
             Object::routine(create.name.clone(), create.args.as_deref(), false),
-            create.or_replace || create.or_alter,
+            Creation::of(create.or_replace || create.or_alter, false),
         ),
         S::CreateProcedure {
             or_alter,
@@ -128,21 +150,21 @@ fn create(statement: &ast::Statement, scope: &mut Scope) -> Option<Step> {
                 .map(|params| params.iter().map(procedure_argument).collect());
             (
                 Object::routine(name.clone(), arguments.as_deref(), true),
-                *or_alter,
+                Creation::of(*or_alter, false),
             )
         }
         S::CreateTrigger(create) => (
             Object::new(Kind::Trigger, create.name.clone()).on(create.table_name.clone()),
-            create.or_replace || create.or_alter,
+            Creation::of(create.or_replace || create.or_alter, false),
         ),
         S::CreatePolicy(create) => (
             Object::new(Kind::Policy, ObjectName::from(vec![create.name.clone()]))
                 .on(create.table_name.clone()),
-            false,
+            Creation::New,
         ),
         _ => return None,
     };
-    Some(object::create(object, replace, scope))
+    Some(object::create(object, creation, scope))
 }
 
 /// A procedure's parameter as a function argument, for its signature.

@@ -32,6 +32,16 @@ impl Step {
         Step::Undo(vec![InversePart::Recreate { need }])
     }
 
+    /// `sql`, run by the down only if the object `need` names was missing
+    /// just before the statement (an `IF NOT EXISTS` that created it).
+    pub(super) fn if_missing(sql: String, need: Need) -> Step {
+        Step::Undo(vec![InversePart::Conditional {
+            sql,
+            need,
+            if_missing: true,
+        }])
+    }
+
     pub(super) fn drop_unnamed(unnamed: Unnamed) -> Step {
         Step::Undo(vec![InversePart::DropUnnamed { unnamed }])
     }

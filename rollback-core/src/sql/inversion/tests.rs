@@ -125,10 +125,7 @@ fn postgres_creates() {
             "CREATE SCHEMA AUTHORIZATION joe",
             "DROP SCHEMA IF EXISTS joe",
         ),
-        (
-            "CREATE EXTENSION IF NOT EXISTS citext",
-            "DROP EXTENSION IF EXISTS citext",
-        ),
+        ("CREATE EXTENSION citext", "DROP EXTENSION IF EXISTS citext"),
         (
             "CREATE FUNCTION f(a integer, b text, OUT c int) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
             "DROP FUNCTION IF EXISTS f(INTEGER, TEXT)",
@@ -336,15 +333,15 @@ fn unnamed_objects_are_dropped_under_the_databases_name() {
 fn renames_are_reversed() {
     for dialect in [Dialect::Sqlite, Dialect::Postgres] {
         assert_eq!(
-            down("ALTER TABLE a RENAME TO b", dialect),
-            ["ALTER TABLE b RENAME TO a"]
-        );
-        assert_eq!(
             down("ALTER TABLE t RENAME COLUMN a TO b", dialect),
             ["ALTER TABLE t RENAME COLUMN b TO a"]
         );
     }
     let pg = Dialect::Postgres;
+    assert_eq!(
+        down("ALTER TABLE a RENAME TO b", pg),
+        ["ALTER TABLE b RENAME TO a"]
+    );
     assert_eq!(
         down("ALTER TABLE s.a RENAME TO b", pg),
         ["ALTER TABLE s.b RENAME TO a"]
@@ -844,7 +841,9 @@ fn sqlite_rebuild_copies_the_rows_back() {
     assert_eq!(
         parts,
         [
+            sql("PRAGMA legacy_alter_table = ON"),
             sql("ALTER TABLE users RENAME TO users_new"),
+            sql("PRAGMA legacy_alter_table = OFF"),
             recreate(Need::TableRebuild {
                 table: table("users"),
                 rows_from: table("users_new"),
@@ -1093,4 +1092,81 @@ fn a_rename_of_an_object_the_up_creates_is_kept() {
             None
         ]
     );
+}
+
+#[test]
+fn if_not_exists_drops_only_what_it_created() {
+    let pg = Dialect::Postgres;
+    for (up, drop, need) in [
+        (
+            "CREATE EXTENSION IF NOT EXISTS citext",
+            "DROP EXTENSION IF EXISTS citext",
+            Need::Extension {
+                name: "citext".to_owned(),
+            },
+        ),
+        (
+            "CREATE INDEX IF NOT EXISTS users_login ON users (login)",
+            "DROP INDEX IF EXISTS users_login",
+            Need::Index {
+                index: table("users_login"),
+                table: Some(table("users")),
+            },
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS tags (id int)",
+            "DROP TABLE IF EXISTS tags",
+            Need::Table {
+                table: table("tags"),
+            },
+        ),
+    ] {
+        assert_eq!(
+            parts(up, pg),
+            [InversePart::Conditional {
+                sql: drop.to_owned(),
+                need,
+                if_missing: true,
+            }],
+            "{up}"
+        );
+    }
+    // What follows on a table that may have been there is undone too.
+    assert_eq!(
+        skips(
+            "CREATE TABLE IF NOT EXISTS tags (id int); CREATE INDEX tags_id ON tags (id)",
+            pg
+        ),
+        [None, None]
+    );
+}
+
+#[test]
+fn a_replaced_object_keeps_what_is_done_to_it_undone() {
+    let parts: Vec<_> = invert_script(
+        "CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql; COMMENT ON FUNCTION f() IS 'one'",
+        Dialect::Postgres,
+    )
+    .into_iter()
+    .map(|inverse| inverse.skipped)
+    .collect();
+    assert_eq!(parts, [None, None]);
+}
+
+#[test]
+fn a_sqlite_table_renamed_back_gets_the_text_that_names_it_back() {
+    let sqlite = Dialect::Sqlite;
+    assert_eq!(
+        parts("ALTER TABLE a RENAME TO b", sqlite),
+        [
+            sql("ALTER TABLE b RENAME TO a"),
+            recreate(Need::References { table: table("a") }),
+        ]
+    );
+    // A table the up creates has nothing else naming it before the up.
+    let inverses = invert_script(
+        "CREATE TABLE a (id INTEGER); ALTER TABLE a RENAME TO b",
+        sqlite,
+    );
+    assert_eq!(inverses[0].parts, [sql("ALTER TABLE b RENAME TO a")]);
 }

@@ -9,7 +9,7 @@
 use sqlparser::ast::{Ident, ObjectName};
 use sqlparser::tokenizer::Token;
 
-use super::object::{self, Kind, Object};
+use super::object::{self, Creation, Kind, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step};
 use crate::sql::Dialect;
@@ -179,7 +179,7 @@ fn create(mut words: Words<'_>, scope: &mut Scope) -> Option<Step> {
     {}
     let kind = kind(&mut words)?;
     words.keyword("CONCURRENTLY");
-    words.keywords(&["IF", "NOT", "EXISTS"]);
+    let creation = Creation::of(replace, words.keywords(&["IF", "NOT", "EXISTS"]));
     if kind == Kind::Index && words.keyword("ON") {
         words.keyword("ONLY");
         return Some(object::create_unnamed_index(&words.name()?, scope));
@@ -199,7 +199,7 @@ fn create(mut words: Words<'_>, scope: &mut Scope) -> Option<Step> {
         }
         _ => Object::new(kind, name),
     };
-    Some(object::create(object, replace, scope))
+    Some(object::create(object, creation, scope))
 }
 
 /// `ALTER <kind> [IF EXISTS] old [ON table] RENAME TO new`, MySQL's `ALTER

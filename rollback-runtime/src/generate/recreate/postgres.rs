@@ -49,6 +49,8 @@ pub(super) async fn recreate(
         Need::Index { index, .. } => tables::index(inspector, index).await,
         Need::Constraint { table, name } => tables::constraint(inspector, table, name).await,
         Need::RowSecurity { table } => tables::row_security(inspector, table).await,
+        // PostgreSQL refers to a table by its OID: a rename rewrites no text.
+        Need::References { .. } => Ok(Recreated::default()),
         Need::Policy { name, table } => tables::policy(inspector, table, name).await,
         Need::Trigger { name, table } => tables::trigger(inspector, name, table.as_ref()).await,
         Need::View { view, .. } => objects::view(inspector, view).await,

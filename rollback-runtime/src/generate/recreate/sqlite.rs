@@ -28,6 +28,7 @@ pub(super) async fn recreate(
             materialized: false,
         } => single(inspector, "view", view).await,
         Need::Trigger { name, .. } => single(inspector, "trigger", name).await,
+        Need::References { table } => references(inspector, table).await,
         other => Err(NotRecreated::Unsupported(format!(
             "SQLite has no such statement to undo: {other:?}"
         ))),
@@ -42,6 +43,34 @@ async fn single(
 ) -> Result<Recreated, NotRecreated> {
     let sql = definition(inspector, kind, name).await?;
     Ok(Recreated::from_statements(vec![sql]))
+}
+
+/// The indexes, triggers and views that name `table`, dropped and created
+/// again from their text as it is now: run after the table is renamed back,
+/// they undo the quoting the rename wrote into them. What only seems to name
+/// it (a view of `line_items`, for `items`) comes back as it was.
+async fn references(
+    inspector: &mut Inspector,
+    table: &TableName,
+) -> Result<Recreated, NotRecreated> {
+    main_only(table)?;
+    let name = literal(SQLITE, &table.name);
+    let sql = format!(
+        "SELECT type, name, sql FROM main.sqlite_master
+         WHERE type IN ('index', 'trigger', 'view') AND sql IS NOT NULL
+             AND (tbl_name = {name} COLLATE NOCASE OR instr(lower(sql), lower({name})) > 0)
+         ORDER BY rowid"
+    );
+    let rows = inspector.rows(&sql).await?;
+    let drops = rows.iter().map(|row| {
+        format!(
+            "DROP {} IF EXISTS {}",
+            cell(row, 0).to_ascii_uppercase(),
+            ident(SQLITE, &cell(row, 1))
+        )
+    });
+    let creates = rows.iter().map(|row| cell(row, 2));
+    Ok(Recreated::from_statements(drops.chain(creates).collect()))
 }
 
 /// The `CREATE TABLE`, then the indexes and triggers that `DROP TABLE`
