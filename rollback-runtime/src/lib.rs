@@ -35,8 +35,10 @@ mod verify;
 
 pub use backup::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 pub use driver::ConnectOptions;
-pub use generate::{GENERATED_HEADER, GenerateOptions, GeneratedDown, Uninvertible, generate_downs};
 pub use error::{Error, ErrorKind, Refusal, Result, StatementError, display_chain};
+pub use generate::{
+    GENERATED_HEADER, GenerateOptions, GeneratedDown, Uninvertible, generate_downs,
+};
 pub use migrator::{Migrator, Runner, Target};
 pub use plan::{Impact, PlanStop, PlannedRevert, PlannedStatement, RollbackPlan};
 pub use progress::{Event, Progress};

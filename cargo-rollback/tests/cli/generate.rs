@@ -71,6 +71,10 @@ fn cases(db: Db) -> Vec<(&'static str, &'static str)> {
              CREATE INDEX colors_name ON colors (name);",
         ),
         ("drop_table", "DROP TABLE labels;"),
+        (
+            "seed_existing_table",
+            "INSERT INTO customers (email, name) VALUES ('seed@example.com', 'Seed'), ('it''s@example.com', 'O''Brien');",
+        ),
     ];
     cases.extend(match db {
         Db::Sqlite => vec![
@@ -90,6 +94,10 @@ fn cases(db: Db) -> Vec<(&'static str, &'static str)> {
                  INSERT INTO orders_new (id, customer_id, status) SELECT id, customer_id, status FROM orders;\n\
                  DROP TABLE orders;\n\
                  ALTER TABLE orders_new RENAME TO orders;",
+            ),
+            (
+                "rename_indexed_table",
+                "ALTER TABLE customers RENAME TO clients;",
             ),
         ],
         Db::Postgres => vec![
@@ -158,6 +166,22 @@ fn cases(db: Db) -> Vec<(&'static str, &'static str)> {
                 "DROP TABLE reporting.daily;\nDROP SCHEMA reporting;",
             ),
             ("drop_extension", "DROP EXTENSION citext;"),
+            (
+                "identity_always",
+                "ALTER TABLE orders ALTER COLUMN id SET GENERATED ALWAYS;",
+            ),
+            (
+                "move_to_schema",
+                "CREATE SCHEMA archive;\nALTER TABLE public.customers SET SCHEMA archive;",
+            ),
+            (
+                "expression_index",
+                "ALTER TABLE orders ADD COLUMN placed_at TIMESTAMP;\nCREATE INDEX orders_placed_day ON orders (date(placed_at));",
+            ),
+            (
+                "type_change_rewrites_index",
+                "ALTER TABLE orders ALTER COLUMN placed_at TYPE DATE;",
+            ),
         ],
         Db::MySql => vec![
             ("drop_index", "DROP INDEX orders_status ON orders;"),
@@ -187,6 +211,10 @@ fn cases(db: Db) -> Vec<(&'static str, &'static str)> {
                 "CREATE TRIGGER customers_name BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = COALESCE(NEW.name, 'anonymous');",
             ),
             ("drop_trigger", "DROP TRIGGER customers_name;"),
+            (
+                "table_comment",
+                "ALTER TABLE customers COMMENT = 'who buys';",
+            ),
         ],
     });
     cases

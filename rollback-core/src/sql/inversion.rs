@@ -230,6 +230,25 @@ pub enum Need {
         /// The table.
         table: TableName,
     },
+    /// Rows a plain `INSERT … VALUES` adds to a table that was there before
+    /// the up. The insert ran without conflict handling, so no row had the
+    /// values of a unique key it gives in full: the runtime deletes the rows
+    /// by the first such key of the table, and cannot invert the insert
+    /// when the table has none.
+    InsertedRows {
+        /// The table.
+        table: TableName,
+        /// The columns the insert names, folded.
+        columns: Vec<String>,
+        /// Each row's values in `columns` order, as SQL literals; `None`
+        /// for a value that is not one (an expression, `DEFAULT`, `NULL`).
+        rows: Vec<Vec<Option<String>>>,
+    },
+    /// The comment MySQL's `ALTER TABLE t COMMENT = '…'` replaces.
+    TableComment {
+        /// The table.
+        table: TableName,
+    },
     /// The definitions that name a table SQLite is about to rename: its
     /// indexes and triggers, the views and triggers that mention it. SQLite
     /// rewrites their text with the new name quoted, so renaming back leaves
@@ -250,6 +269,9 @@ pub struct ColumnChanges {
     pub default: bool,
     /// Its nullability (`SET NOT NULL`, `DROP NOT NULL`).
     pub not_null: bool,
+    /// Whether its identity is generated `ALWAYS` or `BY DEFAULT`
+    /// (PostgreSQL's `SET GENERATED …`).
+    pub identity: bool,
 }
 
 /// An object a statement creates without naming it, which the database names.

@@ -26,7 +26,7 @@ mod render;
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
-use rollback_core::sql::invert_script;
+use rollback_core::sql::{Dialect, Effect, StatementClass, analyze_statement, invert_script};
 use rollback_core::{Migration, MigrationSet, Script, Version};
 use serde::Serialize;
 
@@ -198,13 +198,17 @@ async fn generate_one(
     set[index] = with_down.clone();
     replay.set = Cow::Owned(MigrationSet::new(set));
 
-    // A down that cannot undo a statement leaves its rows behind, and the
-    // round trip ran the up again on them (an `INSERT` twice): the next
-    // migrations must start from the up applied once.
-    let partial = blocks.iter().any(|block| block.cannot_invert.is_some());
+    // A down that cannot undo an `INSERT` leaves its rows behind, and the
+    // round trip ran the up again on them: the next migrations must start
+    // from the up applied once. An `UPDATE` or `DELETE` run again leaves the
+    // schema as once, and rebuilding after each would make a long folder's
+    // replay quadratic.
+    let adds_rows = blocks
+        .iter()
+        .any(|block| block.cannot_invert.is_some() && may_add_rows(&block.statement, dialect));
     let rebuild = match undo(replay, &blocks, &before).await? {
         Undone::AsBefore => match replay.check(&with_down, &before, &mut report).await? {
-            Next::Continue(_) => partial,
+            Next::Continue(_) => adds_rows,
             // The up ran in the capture, so this is the up run again after
             // the down: the down left what the up cannot run on (rows it
             // inserted into a table that was there before).
@@ -269,6 +273,23 @@ async fn undo(replay: &mut Replay<'_>, blocks: &[Block], before: &Snapshot) -> R
                 .map(|difference| difference.describe("after down"))
                 .collect(),
         ))
+    }
+}
+
+/// Whether running `statement` again may add rows: an `INSERT`, `COPY`,
+/// `MERGE`, or code the statement does not show (`DO`, `CALL`, one the
+/// parser cannot read); not an `UPDATE` or a `DELETE`.
+fn may_add_rows(statement: &str, dialect: Dialect) -> bool {
+    let (class, effects, _) = analyze_statement(statement, dialect);
+    match class {
+        StatementClass::Unclassified => true,
+        StatementClass::Data => !effects.iter().any(|effect| {
+            matches!(
+                effect,
+                Effect::UpdateRows { .. } | Effect::DeleteRows { .. }
+            )
+        }),
+        StatementClass::Schema | StatementClass::Destructive => false,
     }
 }
 

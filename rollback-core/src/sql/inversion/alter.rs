@@ -60,6 +60,7 @@ const WHOLE_DEFINITION: ColumnChanges = ColumnChanges {
     data_type: true,
     default: true,
     not_null: true,
+    identity: false,
 };
 
 pub(super) fn alter_table(alter: &ast::AlterTable, scope: &mut Scope) -> Step {
@@ -100,10 +101,11 @@ fn operation_step(target: &Target<'_>, operation: &AlterTableOperation, scope: &
         {
             target.sql(format!("ALTER COLUMN {column_name} DROP DEFAULT"))
         }
-        Some(_) if let AlterTableOperation::AddConstraint {
-            constraint: constraint @ TableConstraint::ForeignKey(_),
-            ..
-        } = operation =>
+        Some(_)
+            if let AlterTableOperation::AddConstraint {
+                constraint: constraint @ TableConstraint::ForeignKey(_),
+                ..
+            } = operation =>
         {
             add_constraint(target, constraint)
         }

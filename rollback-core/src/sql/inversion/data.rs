@@ -2,13 +2,15 @@
 //! from the text of the up, unless they are in a table the up creates.
 
 use sqlparser::ast::{
-    self, CopySource, OnConflictAction, OnInsert, Query, SetExpr, SqliteOnConflict, TableObject,
+    self, CopySource, Expr, OnConflictAction, OnInsert, Query, SetExpr, SqliteOnConflict,
+    TableObject, UnaryOperator, Value,
 };
 
+use super::Need;
 use super::scope::Scope;
 use super::statement::invert_parsed;
 use super::step::Step;
-use crate::sql::analysis::{delete_effects, named_table, table_name, update_effects};
+use crate::sql::analysis::{delete_effects, fold, named_table, table_name, update_effects};
 use crate::sql::{Dialect, Effect, TableName};
 
 const INSERTED: &str = "inserted rows cannot be told from the rows that were there";
@@ -24,7 +26,10 @@ pub(super) fn invert(statement: &ast::Statement, scope: &mut Scope) -> Option<St
     let dialect = scope.dialect();
     let (tables, reason) = match statement {
         S::Query(query) => return Some(query_step(query, scope)),
-        S::Insert(insert) => insert_rows(insert, dialect),
+        S::Insert(insert) => match inserted_rows(insert, scope) {
+            Some(need) => return Some(Step::recreate(need)),
+            None => insert_rows(insert, dialect),
+        },
         S::Update(update) => (affected(update_effects(update, dialect)), UPDATED),
         S::Delete(delete) => (affected(delete_effects(delete, dialect)), DELETED),
         S::Truncate(truncate) => (
@@ -56,6 +61,81 @@ pub(super) fn invert(statement: &ast::Statement, scope: &mut Scope) -> Option<St
         _ => return None,
     };
     Some(rows_of(&tables, reason, scope))
+}
+
+/// The rows of a plain `INSERT INTO t (c, …) VALUES (…), …` into a table
+/// the up does not create, which the runtime can delete by a unique key;
+/// `None` for any other insert.
+fn inserted_rows(insert: &ast::Insert, scope: &Scope) -> Option<Need> {
+    let dialect = scope.dialect();
+    let TableObject::TableName(name) = &insert.table else {
+        return None;
+    };
+    let table = table_name(name, dialect);
+    let plain = !insert.ignore
+        && !insert.replace_into
+        && insert.or.is_none()
+        && insert.on.is_none()
+        && insert.returning.is_none()
+        && scope.on_created_table(&table).is_none();
+    let source = insert
+        .source
+        .as_deref()
+        .filter(|source| plain && source.with.is_none())?;
+    let SetExpr::Values(values) = source.body.as_ref() else {
+        return None;
+    };
+    let columns = insert
+        .columns
+        .iter()
+        .map(|column| {
+            column
+                .0
+                .last()?
+                .as_ident()
+                .map(|ident| fold(ident, dialect))
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|columns| !columns.is_empty())?;
+    let rows = values
+        .rows
+        .iter()
+        .map(|row| {
+            row.content
+                .iter()
+                .map(|value| literal(value, dialect))
+                .collect()
+        })
+        .collect();
+    Some(Need::InsertedRows {
+        table,
+        columns,
+        rows,
+    })
+}
+
+/// `value` as SQL text when it is a number or string literal (possibly
+/// negative) that reads the same when written back: not a MySQL string
+/// with a backslash, which sqlparser has unescaped.
+fn literal(value: &Expr, dialect: Dialect) -> Option<String> {
+    match value {
+        Expr::Value(value) => match &value.value {
+            Value::Number(..) => Some(value.to_string()),
+            Value::SingleQuotedString(text)
+                if !(dialect == Dialect::MySql && text.contains('\\')) =>
+            {
+                Some(value.to_string())
+            }
+            _ => None,
+        },
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } if matches!(expr.as_ref(), Expr::Value(value) if matches!(value.value, Value::Number(..))) => {
+            Some(value.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// The table an insert writes, and what it does to rows already there.

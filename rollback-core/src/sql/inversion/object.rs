@@ -155,7 +155,7 @@ impl Object {
 
     /// What the runtime reads to put the object back; `None` for kinds it
     /// cannot read (statistics).
-    fn need(&self, dialect: Dialect) -> Option<Need> {
+    pub(super) fn need(&self, dialect: Dialect) -> Option<Need> {
         let name = self.folded(dialect);
         let table = self.folded_table(dialect);
         Some(match self.kind {

@@ -42,6 +42,16 @@ impl Step {
         }])
     }
 
+    /// `sql`, run by the down only if the object `need` names was there
+    /// just before the statement (an `ALTER … IF EXISTS` that acted).
+    pub(super) fn if_present(sql: String, need: Need) -> Step {
+        Step::Undo(vec![InversePart::Conditional {
+            sql,
+            need,
+            if_missing: false,
+        }])
+    }
+
     pub(super) fn drop_unnamed(unnamed: Unnamed) -> Step {
         Step::Undo(vec![InversePart::DropUnnamed { unnamed }])
     }

@@ -6,14 +6,15 @@
 //! TO t`, `ALTER TRIGGER`, MySQL's `ALTER TABLE t RENAME INDEX a TO b`) and
 //! `DROP INDEX CONCURRENTLY`. Anything else cannot be inverted.
 
-use sqlparser::ast::{Ident, ObjectName};
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::tokenizer::Token;
 
 use super::object::{self, Creation, Kind, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step};
+use super::{ColumnChanges, Need};
 use crate::sql::Dialect;
-use crate::sql::analysis::{runs_hidden_code, single_statement_tokens, table_name};
+use crate::sql::analysis::{fold, runs_hidden_code, single_statement_tokens, table_name};
 
 /// The undoing of `sql`, which the parser rejected; `None` when its form is
 /// not one read here.
@@ -43,7 +44,7 @@ pub(super) fn invert(sql: &str, scope: &mut Scope) -> Option<Step> {
     } else if words.keyword("CREATE") {
         create(words, scope)
     } else if words.keyword("ALTER") {
-        alter(words, scope)
+        set_schema(words.clone(), scope).or_else(|| alter(words, scope))
     } else if words.keyword("DROP") {
         drop(words, scope)
     } else {
@@ -209,7 +210,7 @@ fn create(mut words: Words<'_>, scope: &mut Scope) -> Option<Step> {
 /// first.
 fn alter(mut words: Words<'_>, scope: &Scope) -> Option<Step> {
     let kind = kind(&mut words)?;
-    words.keywords(&["IF", "EXISTS"]);
+    let if_exists = words.keywords(&["IF", "EXISTS"]);
     let old = words.name()?;
     let dialect = scope.dialect();
     if kind == Kind::Table {
@@ -225,9 +226,18 @@ fn alter(mut words: Words<'_>, scope: &Scope) -> Option<Step> {
         .and_then(|table| scope.on_created_table(&table_name(table, dialect)));
     if words.keywords(&["RENAME", "TO"]) {
         let new = words.name()?;
-        return Some(match on_created {
-            Some(reason) => Step::skip(reason),
-            None => Step::sql(object::rename_back(kind, &old, &new, on.as_ref())),
+        if let Some(reason) = on_created {
+            return Some(Step::skip(reason));
+        }
+        let back = object::rename_back(kind, &old, &new, on.as_ref());
+        let renamed = match on.clone() {
+            Some(table) => Object::new(kind, old).on(table),
+            None => Object::new(kind, old),
+        };
+        // With `IF EXISTS`, the rename happened only if the object was there.
+        return Some(match renamed.need(dialect).filter(|_| if_exists) {
+            Some(need) => Step::if_present(back, need),
+            None => Step::sql(back),
         });
     }
     let created = scope.created(kind, &table_name(&old, dialect));
@@ -237,10 +247,30 @@ fn alter(mut words: Words<'_>, scope: &Scope) -> Option<Step> {
         .map(Step::skip)
 }
 
-/// `ALTER TABLE t RENAME INDEX|KEY old TO new` (MySQL), and any `ALTER
-/// TABLE` without a rename of a table the up creates.
+/// `ALTER TABLE t RENAME INDEX|KEY old TO new` and `ALTER TABLE t COMMENT
+/// = '…'` (MySQL), PostgreSQL's `ALTER TABLE t ALTER COLUMN c SET GENERATED
+/// …`, and any `ALTER TABLE` without a rename of a table the up creates.
 fn alter_table(mut words: Words<'_>, table: &ObjectName, scope: &Scope) -> Option<Step> {
-    let created = scope.on_created_table(&table_name(table, scope.dialect()));
+    let dialect = scope.dialect();
+    let created = scope.on_created_table(&table_name(table, dialect));
+    if created.is_none() && dialect == Dialect::MySql && only_comment(words.clone()) {
+        return Some(Step::recreate(Need::TableComment {
+            table: table_name(table, dialect),
+        }));
+    }
+    if created.is_none()
+        && let Some(column) = identity_kind_change(words.clone())
+    {
+        return Some(Step::recreate(Need::ColumnDefinition {
+            table: table_name(table, dialect),
+            column: fold(&column, dialect),
+            now_named: None,
+            changes: ColumnChanges {
+                identity: true,
+                ..ColumnChanges::default()
+            },
+        }));
+    }
     let renames = words.clone().past("RENAME");
     if words.keyword("RENAME") && words.one_of(&["INDEX", "KEY"]).is_some() {
         let from = words.ident()?;
@@ -251,6 +281,70 @@ fn alter_table(mut words: Words<'_>, table: &ObjectName, scope: &Scope) -> Optio
         });
     }
     created.filter(|_| !renames).map(Step::skip)
+}
+
+/// Whether the operations are `COMMENT [=] '…'` alone.
+fn only_comment(mut words: Words<'_>) -> bool {
+    if !words.keyword("COMMENT") {
+        return false;
+    }
+    if words.tokens.get(words.at) == Some(&Token::Eq) {
+        words.at += 1;
+    }
+    matches!(
+        words.tokens.get(words.at),
+        Some(Token::SingleQuotedString(_))
+    ) && words.at + 1 == words.tokens.len()
+}
+
+/// The column of `ALTER [COLUMN] c SET GENERATED {ALWAYS | BY DEFAULT}`,
+/// the statement's only operation: which of the two it was before is read
+/// back from the catalog.
+fn identity_kind_change(mut words: Words<'_>) -> Option<Ident> {
+    if !words.keyword("ALTER") {
+        return None;
+    }
+    words.keyword("COLUMN");
+    let column = words.ident()?;
+    let changes_kind = words.keywords(&["SET", "GENERATED"])
+        && (words.keyword("ALWAYS") || words.keywords(&["BY", "DEFAULT"]));
+    (changes_kind && words.at == words.tokens.len()).then_some(column)
+}
+
+/// `ALTER <kind> [IF EXISTS] s.x SET SCHEMA t` (PostgreSQL), undone by
+/// moving `t.x` back to `s`. A name without its schema does not say which
+/// schema the object leaves.
+fn set_schema(mut words: Words<'_>, scope: &mut Scope) -> Option<Step> {
+    let kind = kind(&mut words)?;
+    let if_exists = if words.keywords(&["IF", "EXISTS"]) {
+        " IF EXISTS"
+    } else {
+        ""
+    };
+    let old = words.name()?;
+    if !words.keywords(&["SET", "SCHEMA"]) {
+        return None;
+    }
+    let schema = words.ident()?;
+    if words.at != words.tokens.len() {
+        return None;
+    }
+    let [from, name] = old.0.as_slice() else {
+        return Some(Step::cannot(
+            "the statement does not name the schema the object leaves",
+        ));
+    };
+    let moved = ObjectName(vec![ObjectNamePart::Identifier(schema), name.clone()]);
+    let dialect = scope.dialect();
+    scope.rename(
+        kind,
+        &table_name(&old, dialect),
+        table_name(&moved, dialect),
+    );
+    Some(Step::sql(format!(
+        "ALTER {}{if_exists} {moved} SET SCHEMA {from}",
+        kind.keyword()
+    )))
 }
 
 /// `DROP INDEX|STATISTICS [CONCURRENTLY] [IF EXISTS] name, …`.

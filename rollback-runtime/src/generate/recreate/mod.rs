@@ -159,24 +159,91 @@ fn copy_rows(dialect: Dialect, into: &str, from: &str, columns: &[String]) -> St
     format!("INSERT INTO {into} ({columns}){overriding} SELECT {columns} FROM {from}")
 }
 
+/// Whether two column names are the same column: PostgreSQL compares them
+/// exactly, the others ignoring case.
+fn same_column(dialect: Dialect, a: &str, b: &str) -> bool {
+    match dialect {
+        Dialect::Postgres => a == b,
+        Dialect::Sqlite | Dialect::MySql => a.eq_ignore_ascii_case(b),
+    }
+}
+
 /// The names of `columns` (in their order) that are in `kept`, quoted: the
-/// columns a rebuilt table's rows are copied back through. Names compare as
-/// the dialect compares column names (PostgreSQL exactly, the others
-/// ignoring case).
+/// columns a rebuilt table's rows are copied back through.
 fn kept_columns<'a>(
     dialect: Dialect,
     columns: impl IntoIterator<Item = &'a str>,
     kept: &[String],
 ) -> Vec<String> {
-    let same = |a: &str, b: &str| match dialect {
-        Dialect::Postgres => a == b,
-        Dialect::Sqlite | Dialect::MySql => a.eq_ignore_ascii_case(b),
-    };
     columns
         .into_iter()
-        .filter(|column| kept.iter().any(|kept| same(column, kept)))
+        .filter(|column| kept.iter().any(|kept| same_column(dialect, column, kept)))
         .map(|column| crate::quote::ident(dialect, column))
         .collect()
+}
+
+/// Catalog rows of (key, column), ordered by key then column position, as
+/// the keys' columns. A key with a column of no name (an expression) is
+/// left out: a value cannot be compared with it.
+fn group_keys(rows: &[Vec<Option<String>>]) -> Vec<Vec<String>> {
+    let mut keys: Vec<(String, Option<Vec<String>>)> = Vec::new();
+    for row in rows {
+        let (key, column) = (cell(row, 0), cell(row, 1));
+        if keys.last().is_none_or(|(last, _)| *last != key) {
+            keys.push((key, Some(Vec::new())));
+        }
+        if let Some((_, columns)) = keys.last_mut() {
+            match columns {
+                Some(list) if !column.is_empty() => list.push(column),
+                _ => *columns = None,
+            }
+        }
+    }
+    keys.into_iter()
+        .filter_map(|(_, columns)| columns)
+        .collect()
+}
+
+/// The `DELETE`s that take out the rows an insert added (see
+/// [`Need::InsertedRows`]), one per row, by the first of the table's unique
+/// `keys` (each its columns) whose every column the insert gives a literal.
+fn delete_inserted(
+    dialect: Dialect,
+    table: &rollback_core::sql::TableName,
+    columns: &[String],
+    rows: &[Vec<Option<String>>],
+    keys: &[Vec<String>],
+) -> Result<Recreated, NotRecreated> {
+    let positions = |key: &Vec<String>| -> Option<Vec<(String, usize)>> {
+        key.iter()
+            .map(|part| {
+                let at = columns
+                    .iter()
+                    .position(|column| same_column(dialect, column, part))?;
+                rows.iter()
+                    .all(|row| matches!(row.get(at), Some(Some(_))))
+                    .then(|| (crate::quote::ident(dialect, part), at))
+            })
+            .collect()
+    };
+    let Some(key) = keys.iter().find_map(positions) else {
+        return Err(NotRecreated::Unsupported(format!(
+            "inserted rows cannot be told from the rows that were there: {table} has no unique key whose every column the insert gives a literal value"
+        )));
+    };
+    let target = crate::quote::table(dialect, table);
+    let deletes = rows
+        .iter()
+        .map(|row| {
+            let condition = key
+                .iter()
+                .map(|(column, at)| format!("{column} = {}", cell(row, *at)))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            format!("DELETE FROM {target} WHERE {condition}")
+        })
+        .collect();
+    Ok(Recreated::from_statements(deletes))
 }
 
 impl Recreated {

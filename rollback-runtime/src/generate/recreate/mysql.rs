@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 
 use rollback_core::sql::{Dialect, Need, TableName, Unnamed};
 
-use super::{NotRecreated, Recreated, cell, copy_rows, first_cells, kept_columns, unnamed_table};
+use super::{
+    NotRecreated, Recreated, cell, copy_rows, delete_inserted, first_cells, group_keys,
+    kept_columns, unnamed_table,
+};
 use crate::quote::{ident, literal, table};
 use crate::verify::inspector::Inspector;
 
@@ -65,6 +68,15 @@ pub(super) async fn recreate(
             name, procedure, ..
         } => routine(inspector, name, *procedure).await,
         Need::Sequence { sequence } => sequence_(inspector, sequence).await,
+        Need::TableComment { table } => table_comment(inspector, table).await,
+        Need::InsertedRows {
+            table,
+            columns,
+            rows,
+        } => {
+            let keys = unique_keys(inspector, table).await?;
+            delete_inserted(MY, table, columns, rows, &keys)
+        }
         other => Err(NotRecreated::Unsupported(format!(
             "MySQL has no such statement to undo: {other:?}"
         ))),
@@ -597,6 +609,44 @@ async fn dropped_constraint(
         }
         found => found,
     }
+}
+
+/// The table's unique keys, each its columns, its primary key first; a
+/// functional key part has no column name.
+async fn unique_keys(
+    inspector: &mut Inspector,
+    name: &TableName,
+) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT CAST(index_name AS CHAR), CAST(column_name AS CHAR) FROM information_schema.statistics
+         WHERE table_schema = {} AND table_name = {} AND non_unique = 0
+         ORDER BY index_name = 'PRIMARY' DESC, index_name, seq_in_index",
+        database(name),
+        lit(&name.name)
+    );
+    Ok(group_keys(&inspector.rows(&sql).await?))
+}
+
+/// The comment a table has, set again by `ALTER TABLE … COMMENT`.
+async fn table_comment(
+    inspector: &mut Inspector,
+    name: &TableName,
+) -> Result<Recreated, NotRecreated> {
+    let sql = format!(
+        "SELECT CAST(table_comment AS CHAR) FROM information_schema.tables
+         WHERE table_schema = {} AND table_name = {}",
+        database(name),
+        lit(&name.name)
+    );
+    let comment = first_cells(inspector, &sql)
+        .await?
+        .pop()
+        .ok_or_else(|| NotRecreated::Missing(format!("table {name}")))?;
+    Ok(Recreated::from_statements(vec![format!(
+        "ALTER TABLE {} COMMENT = {}",
+        table(MY, name),
+        lit(&comment)
+    )]))
 }
 
 /// Whether `sql` finds a row: whether the object it looks for exists.

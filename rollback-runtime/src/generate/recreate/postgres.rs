@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use rollback_core::sql::{Dialect, Need, Unnamed};
 
-use super::{NotRecreated, Recreated, first_cells, unnamed_table};
+use super::{NotRecreated, Recreated, delete_inserted, first_cells, group_keys, unnamed_table};
 use crate::quote::{ident, literal, table};
 use crate::verify::inspector::Inspector;
 
@@ -51,6 +51,17 @@ pub(super) async fn recreate(
         Need::RowSecurity { table } => tables::row_security(inspector, table).await,
         // PostgreSQL refers to a table by its OID: a rename rewrites no text.
         Need::References { .. } => Ok(Recreated::default()),
+        Need::InsertedRows {
+            table: name,
+            columns,
+            rows,
+        } => {
+            let keys = unique_keys(inspector, name).await?;
+            delete_inserted(PG, name, columns, rows, &keys)
+        }
+        Need::TableComment { .. } => Err(NotRecreated::Unsupported(
+            "PostgreSQL's table comments are set by COMMENT ON".to_owned(),
+        )),
         Need::Policy { name, table } => tables::policy(inspector, table, name).await,
         Need::Trigger { name, table } => tables::trigger(inspector, name, table.as_ref()).await,
         Need::View { view, .. } => objects::view(inspector, view).await,
@@ -68,6 +79,25 @@ pub(super) async fn recreate(
             object,
         } => objects::comment(inspector, object_kind, object).await,
     }
+}
+
+/// The table's unique keys, each its columns, its primary key first: its
+/// unique indexes that are not partial, without expressions or `INCLUDE`d
+/// columns.
+async fn unique_keys(
+    inspector: &mut Inspector,
+    name: &rollback_core::sql::TableName,
+) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT i.indexrelid::text, a.attname::text
+         FROM pg_index AS i, unnest(i.indkey) WITH ORDINALITY AS k (attnum, n), pg_attribute AS a
+         WHERE i.indrelid = to_regclass({}) AND i.indisunique AND i.indpred IS NULL
+           AND i.indexprs IS NULL AND k.n <= i.indnkeyatts
+           AND a.attrelid = i.indrelid AND a.attnum = k.attnum
+         ORDER BY i.indisprimary DESC, i.indexrelid, k.n",
+        lit(&table(PG, name))
+    );
+    Ok(group_keys(&inspector.rows(&sql).await?))
 }
 
 /// The names of the table's constraints or indexes (unqualified: an index

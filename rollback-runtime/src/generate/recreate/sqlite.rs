@@ -4,7 +4,10 @@
 
 use rollback_core::sql::{Dialect, Need, TableName};
 
-use super::{NotRecreated, Recreated, cell, copy_rows, first_cells, kept_columns};
+use super::{
+    NotRecreated, Recreated, cell, copy_rows, delete_inserted, first_cells, group_keys,
+    kept_columns,
+};
 use crate::quote::{ident, literal, table};
 use crate::verify::inspector::Inspector;
 
@@ -29,6 +32,14 @@ pub(super) async fn recreate(
         } => single(inspector, "view", view).await,
         Need::Trigger { name, .. } => single(inspector, "trigger", name).await,
         Need::References { table } => references(inspector, table).await,
+        Need::InsertedRows {
+            table,
+            columns,
+            rows,
+        } => {
+            let keys = unique_keys(inspector, table).await?;
+            delete_inserted(SQLITE, table, columns, rows, &keys)
+        }
         other => Err(NotRecreated::Unsupported(format!(
             "SQLite has no such statement to undo: {other:?}"
         ))),
@@ -43,6 +54,23 @@ async fn single(
 ) -> Result<Recreated, NotRecreated> {
     let sql = definition(inspector, kind, name).await?;
     Ok(Recreated::from_statements(vec![sql]))
+}
+
+/// The table's unique keys, each its columns: its primary key (an `INTEGER
+/// PRIMARY KEY` has no index), then its unique indexes that are not partial.
+async fn unique_keys(
+    inspector: &mut Inspector,
+    table: &TableName,
+) -> Result<Vec<Vec<String>>, NotRecreated> {
+    main_only(table)?;
+    let name = literal(SQLITE, &table.name);
+    let sql = format!(
+        "SELECT '', name FROM pragma_table_info({name}) WHERE pk > 0
+         UNION ALL SELECT * FROM (SELECT l.name, i.name FROM pragma_index_list({name}) AS l,
+             pragma_index_info(l.name) AS i
+             WHERE l.\"unique\" AND NOT l.partial AND l.origin <> 'pk' ORDER BY l.seq, i.seqno)"
+    );
+    Ok(group_keys(&inspector.rows(&sql).await?))
 }
 
 /// The indexes, triggers and views that name `table`, dropped and created

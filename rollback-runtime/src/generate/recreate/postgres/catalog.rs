@@ -68,6 +68,8 @@ pub(super) struct Column {
     pub not_null: bool,
     /// Whether it is an identity or generated column.
     pub special: bool,
+    /// An identity column's `ALWAYS` or `BY DEFAULT`.
+    pub identity: Option<&'static str>,
     /// Whether it is a generated column, which takes no values.
     pub generated: bool,
 }
@@ -113,7 +115,11 @@ fn column(row: &[Option<String>]) -> Column {
     let collation = present(3);
     let expression = present(4);
     let not_null = cell(row, 5) == "true";
-    let identity = cell(row, 6);
+    let identity = match cell(row, 6).as_str() {
+        "a" => Some("ALWAYS"),
+        "d" => Some("BY DEFAULT"),
+        _ => None,
+    };
     let generated = cell(row, 7) == "s";
     let mut definition = format!("{} {data_type}", ident(PG, &name));
     if let Some(collation) = &collation {
@@ -126,12 +132,7 @@ fn column(row: &[Option<String>]) -> Column {
         Some(expression) => definition.push_str(&format!(" DEFAULT {expression}")),
         None => {}
     }
-    if !identity.is_empty() {
-        let when = if identity == "a" {
-            "ALWAYS"
-        } else {
-            "BY DEFAULT"
-        };
+    if let Some(when) = identity {
         definition.push_str(&format!(" GENERATED {when} AS IDENTITY ({})", cell(row, 8)));
     }
     if not_null {
@@ -145,7 +146,8 @@ fn column(row: &[Option<String>]) -> Column {
         collation,
         default: expression.filter(|_| !generated),
         not_null,
-        special: generated || !identity.is_empty(),
+        special: generated || identity.is_some(),
+        identity,
         generated,
     }
 }

@@ -262,12 +262,7 @@ pub(super) async fn column_with_dependents(
         "(c.conrelid = {oid} AND {number} = ANY(c.conkey)) OR (c.confrelid = {oid} AND {number} = ANY(c.confkey))"
     );
     statements.extend(constraints(inspector, &involving).await?);
-    let on_column = |catalog: &str, alias: &str| {
-        format!(
-            "{alias}.oid IN (SELECT d.objid FROM pg_depend AS d WHERE d.classid = '{catalog}'::regclass
-                 AND d.refclassid = 'pg_class'::regclass AND d.refobjid = {oid} AND d.refobjsubid = {number})"
-        )
-    };
+    let on_column = |catalog: &str, alias: &str| depends_on_column(catalog, alias, oid, number);
     let indexes_on = format!("{} AND {NOT_OF_A_CONSTRAINT}", on_column("pg_class", "ic"));
     statements.extend(indexes(inspector, &indexes_on).await?);
     let triggers_on = format!("t.tgrelid = {oid} AND {number} = ANY(t.tgattr::int2[])");
@@ -288,6 +283,44 @@ pub(super) async fn column_with_dependents(
         recreated = recreated.then(dependent);
     }
     Ok(recreated)
+}
+
+/// The condition that the object of catalog `catalog` (aliased `alias`)
+/// depends on column `number` of relation `oid`.
+fn depends_on_column(catalog: &str, alias: &str, oid: &str, number: &str) -> String {
+    format!(
+        "{alias}.oid IN (SELECT d.objid FROM pg_depend AS d WHERE d.classid = '{catalog}'::regclass
+             AND d.refclassid = 'pg_class'::regclass AND d.refobjid = {oid} AND d.refobjsubid = {number})"
+    )
+}
+
+/// The expression and partial indexes on column `number` of `table`,
+/// dropped and created as they are now. A type change rewrites them:
+/// `date(d)` on a column made `date` becomes `d`, and changing the type
+/// back leaves `d`.
+async fn rewritten_indexes(
+    inspector: &mut Inspector,
+    table: &Relation,
+    number: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let filter = format!(
+        "(i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) AND {NOT_OF_A_CONSTRAINT} AND {}",
+        depends_on_column("pg_class", "ic", &table.oid, number)
+    );
+    let names = first_cells(
+        inspector,
+        &format!(
+            "SELECT i.indexrelid::regclass::text FROM pg_index AS i
+             JOIN pg_class AS ic ON ic.oid = i.indexrelid WHERE {filter} ORDER BY i.indexrelid"
+        ),
+    )
+    .await?;
+    let mut statements: Vec<String> = names
+        .iter()
+        .map(|name| format!("DROP INDEX {name}"))
+        .collect();
+    statements.extend(indexes(inspector, &filter).await?);
+    Ok(statements)
 }
 
 /// The generated columns of `table` computed from column `number`, which
@@ -311,7 +344,8 @@ async fn generated_from(
 
 /// The parts of a column's definition `changes` names, put back in one
 /// `ALTER TABLE`: a type change drops the default first (the old default
-/// may not cast to the new type) and sets it back after.
+/// may not cast to the new type) and sets it back after, then puts back the
+/// expression and partial indexes it rewrote.
 pub(super) async fn column_definition(
     inspector: &mut Inspector,
     name: &TableName,
@@ -352,11 +386,19 @@ pub(super) async fn column_definition(
         let set = if old.not_null { "SET" } else { "DROP" };
         actions.push(format!("ALTER COLUMN {target} {set} NOT NULL"));
     }
-    let statements = if actions.is_empty() {
+    if changes.identity
+        && let Some(when) = old.identity
+    {
+        actions.push(format!("ALTER COLUMN {target} SET GENERATED {when}"));
+    }
+    let mut statements = if actions.is_empty() {
         Vec::new()
     } else {
         vec![format!("ALTER TABLE {} {}", table.name, actions.join(", "))]
     };
+    if changes.data_type {
+        statements.extend(rewritten_indexes(inspector, &table, &old.number).await?);
+    }
     let recreated = Recreated::from_statements(statements);
     Ok(if changes.data_type {
         recreated.noting(format!(

@@ -141,6 +141,7 @@ async fn changed_column_definitions_are_put_back() {
                 data_type: true,
                 default: true,
                 not_null: true,
+                identity: false,
             },
         };
         case.round_trip(MY, need).await;
@@ -367,4 +368,93 @@ async fn unnamed_constraints_are_found_and_dropped_foreign_keys_first() {
     let after = db.inspector.snapshot().await.expect("a snapshot");
     db.close().await;
     assert!(crate::schema::differences(&before, &after).is_empty());
+}
+
+#[tokio::test]
+async fn a_replaced_table_comment_comes_back() {
+    let case = Case {
+        setup: &["CREATE TABLE accounts (id INT PRIMARY KEY) COMMENT = 'it''s the accounts'"],
+        lossy: &["ALTER TABLE accounts COMMENT = 'all accounts'"],
+        ..Case::default()
+    };
+    let need = Need::TableComment {
+        table: name("accounts"),
+    };
+    case.round_trip(MY, need).await;
+}
+
+#[tokio::test]
+async fn rows_an_insert_adds_are_deleted_by_a_unique_key() {
+    let case = Case {
+        setup: &[
+            "CREATE TABLE roles (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL UNIQUE)",
+            "CREATE TABLE settings (`key` VARCHAR(20) NOT NULL, scope VARCHAR(20) NOT NULL, value TEXT, PRIMARY KEY (`key`, scope))",
+            "INSERT INTO roles (id, name) VALUES (1, 'owner')",
+            "INSERT INTO settings (`key`, scope, value) VALUES ('theme', 'user', 'light')",
+        ],
+        lossy: &[
+            "INSERT INTO roles (name, id) VALUES ('admin', 2), ('it''s', 3)",
+            "INSERT INTO settings (`key`, scope, value) VALUES ('theme', 'global', 'dark')",
+        ],
+        same_rows: &[
+            "SELECT name FROM roles ORDER BY name",
+            "SELECT scope FROM settings ORDER BY scope",
+        ],
+        ..Case::default()
+    };
+    let need = |table: &str, columns: &[&str], rows: &[&[&str]]| Need::InsertedRows {
+        table: name(table),
+        columns: columns.iter().map(|column| column.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|row| row.iter().map(|value| Some(value.to_string())).collect())
+            .collect(),
+    };
+    let Some(roles) = outcome(
+        MY,
+        case.setup,
+        need(
+            "roles",
+            &["name", "id"],
+            &[&["'admin'", "2"], &["'it''s'", "3"]],
+        ),
+    )
+    .await
+    else {
+        return;
+    };
+    let roles = roles.expect("the roles' key is given");
+    let settings = need(
+        "settings",
+        &["key", "scope", "value"],
+        &[&["'theme'", "'global'", "'dark'"]],
+    );
+    let Some(recreated) = Case {
+        down: &roles
+            .statements
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ..case
+    }
+    .round_trip(MY, settings)
+    .await
+    else {
+        return;
+    };
+    assert_eq!(roles.statements.len(), 2, "{:?}", roles.statements);
+    assert_eq!(
+        recreated.statements,
+        ["DELETE FROM `settings` WHERE `key` = 'theme' AND `scope` = 'global'"]
+    );
+    let keyless = outcome(
+        MY,
+        &["CREATE TABLE logs (msg VARCHAR(20))"],
+        need("logs", &["msg"], &[&["'seeded'"]]),
+    )
+    .await;
+    assert!(
+        matches!(keyless, Some(Err(NotRecreated::Unsupported(_)))),
+        "{keyless:?}"
+    );
 }

@@ -221,3 +221,109 @@ async fn sqlite_names_nothing() {
     assert!(found.is_empty());
     db.close().await;
 }
+
+#[tokio::test]
+async fn a_table_renamed_back_gets_the_text_that_names_it_back() {
+    // SQLite rewrites `ON items` as `ON "products"` in the index, trigger
+    // and view, and renaming back leaves `ON "items"`.
+    let case = Case {
+        setup: &[
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)",
+            "CREATE INDEX items_name ON items (name)",
+            "CREATE TRIGGER items_touch AFTER UPDATE ON items BEGIN SELECT 1; END",
+            "CREATE VIEW named AS SELECT name FROM items WHERE name IS NOT NULL",
+            "CREATE VIEW line_items AS SELECT 1 AS one",
+        ],
+        lossy: &["ALTER TABLE items RENAME TO products"],
+        down: &["ALTER TABLE products RENAME TO items"],
+        ..Case::default()
+    };
+    let Some(recreated) = case
+        .round_trip(
+            SQLITE,
+            Need::References {
+                table: name("items"),
+            },
+        )
+        .await
+    else {
+        return;
+    };
+    assert_eq!(recreated.statements.len(), 8, "{:?}", recreated.statements);
+}
+
+#[tokio::test]
+async fn rows_an_insert_adds_are_deleted_by_a_unique_key() {
+    let case = Case {
+        setup: &[
+            "CREATE TABLE roles (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+            "CREATE TABLE settings (key TEXT NOT NULL, scope TEXT NOT NULL, value TEXT, PRIMARY KEY (key, scope))",
+            "INSERT INTO roles (id, name) VALUES (1, 'owner')",
+            "INSERT INTO settings (key, scope, value) VALUES ('theme', 'user', 'light')",
+        ],
+        lossy: &[
+            "INSERT INTO roles (name, id) VALUES ('admin', 2), ('it''s', 3)",
+            "INSERT INTO settings (key, scope, value) VALUES ('theme', 'global', 'dark')",
+        ],
+        same_rows: &[
+            "SELECT name FROM roles ORDER BY name",
+            "SELECT scope FROM settings ORDER BY scope",
+        ],
+        ..Case::default()
+    };
+    let need = |table: &str, columns: &[&str], rows: &[&[&str]]| Need::InsertedRows {
+        table: name(table),
+        columns: columns.iter().map(|column| column.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|row| row.iter().map(|value| Some(value.to_string())).collect())
+            .collect(),
+    };
+    let Some(roles) = outcome(
+        SQLITE,
+        case.setup,
+        need(
+            "roles",
+            &["name", "id"],
+            &[&["'admin'", "2"], &["'it''s'", "3"]],
+        ),
+    )
+    .await
+    else {
+        return;
+    };
+    let roles = roles.expect("the roles' key is given");
+    let settings = need(
+        "settings",
+        &["key", "scope", "value"],
+        &[&["'theme'", "'global'", "'dark'"]],
+    );
+    let Some(recreated) = Case {
+        down: &roles
+            .statements
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ..case
+    }
+    .round_trip(SQLITE, settings)
+    .await
+    else {
+        return;
+    };
+    assert_eq!(roles.statements.len(), 2, "{:?}", roles.statements);
+    assert_eq!(
+        recreated.statements,
+        ["DELETE FROM \"settings\" WHERE \"key\" = 'theme' AND \"scope\" = 'global'"]
+    );
+    let keyless = outcome(
+        SQLITE,
+        &["CREATE TABLE logs (msg VARCHAR(20))"],
+        need("logs", &["msg"], &[&["'seeded'"]]),
+    )
+    .await;
+    assert!(
+        matches!(keyless, Some(Err(NotRecreated::Unsupported(_)))),
+        "{keyless:?}"
+    );
+}
