@@ -201,6 +201,27 @@ pub enum Command {
         /// File layout [default: the layout of the newest migration, else flat]
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
+        /// `auto`: the down is generated from the up (`cargo rollback
+        /// generate`); with --up at once, else once the up is written
+        #[arg(long, value_enum, value_name = "HOW")]
+        down: Option<DownArg>,
+        /// Take the up's SQL from this file (`-`: standard input)
+        #[arg(long, value_name = "FILE", requires = "down")]
+        up: Option<PathBuf>,
+    },
+    /// Write the down for an up: its statements inverted, what they remove
+    /// read back from a scratch database, proved by verify's round trip
+    Generate {
+        /// The up script of a migration in the folder
+        up_file: PathBuf,
+        /// Write the down file (only a verified one, and never over a down
+        /// written by hand)
+        #[arg(long)]
+        write: bool,
+        /// Write it even when some statements cannot be inverted (they
+        /// become `-- rollback: cannot invert:` lines)
+        #[arg(long)]
+        allow_partial: bool,
     },
     /// Check the migrations folder: pairs, versions, empty downs, directives
     Check,
@@ -270,6 +291,13 @@ pub enum ColorWhen {
     Always,
     /// No colors
     Never,
+}
+
+/// `new --down`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DownArg {
+    /// Generated from the up and verified
+    Auto,
 }
 
 /// `new --layout`.

@@ -96,6 +96,16 @@ impl Migration {
         }
     }
 
+    /// The same migration with another down, reversible: `generate` checks
+    /// the down it wrote before it writes the file.
+    pub fn with_down(&self, down: Script) -> Migration {
+        Migration {
+            down,
+            irreversible: None,
+            ..self.clone()
+        }
+    }
+
     /// The version, as written in the file name.
     pub fn version(&self) -> &Version {
         &self.version

@@ -53,6 +53,10 @@ impl FromStr for EmptyDown {
 pub struct LoadOptions {
     /// What an empty down means.
     pub empty_down: EmptyDown,
+    /// Whether an up without its down file loads, with an empty down at the
+    /// path the down belongs (which `empty_down` then judges): for
+    /// `generate`, which writes that file. Off, a missing down is an error.
+    pub allow_missing_down: bool,
 }
 
 /// A folder read successfully.
@@ -233,10 +237,16 @@ impl Reader<'_> {
                 down,
                 false,
             ),
-            (Some(Some(up)), None) => self.errors.push(LoadError::MissingDown {
-                path: up.path,
-                expected: self.show(&format!("{stem}.down.sql")),
-            }),
+            (Some(Some(up)), None) => {
+                let expected = self.show(&format!("{stem}.down.sql"));
+                self.missing_down(
+                    Version::from_text(version.to_owned()),
+                    name,
+                    Layout::Flat,
+                    up,
+                    expected,
+                );
+            }
             (None, Some(Some(down))) => self.errors.push(LoadError::MissingUp {
                 path: down.path,
                 expected: self.show(&format!("{stem}.up.sql")),
@@ -279,10 +289,16 @@ impl Reader<'_> {
             return;
         }
         if !has_down {
-            self.errors.push(LoadError::MissingDown {
-                path: self.show(&up_relative),
-                expected: self.show(&down_relative),
-            });
+            if let Some(up) = self.read_script(&up_relative, &up_path) {
+                let expected = self.show(&down_relative);
+                self.missing_down(
+                    Version::from_text(version.to_owned()),
+                    name,
+                    Layout::Directory,
+                    up,
+                    expected,
+                );
+            }
             return;
         }
         let no_transaction = self.read_metadata(dir_name, &path.join("metadata.toml"));
@@ -406,6 +422,31 @@ impl Reader<'_> {
             (up, no_transaction),
             (down, no_transaction),
         );
+    }
+
+    /// An up whose down file does not exist: an error, or with
+    /// [`LoadOptions::allow_missing_down`] a migration with an empty down.
+    fn missing_down(
+        &mut self,
+        version: Version,
+        name: &str,
+        layout: Layout,
+        up: ScriptFile,
+        expected: String,
+    ) {
+        if !self.options.allow_missing_down {
+            self.errors.push(LoadError::MissingDown {
+                path: up.path,
+                expected,
+            });
+            return;
+        }
+        let down = ScriptFile {
+            path: expected,
+            text: String::new(),
+            first_line: 1,
+        };
+        self.add(version, name, layout, up, down, false);
     }
 
     /// Applies the script rules (directives, empty downs) and keeps the migration.

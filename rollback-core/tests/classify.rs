@@ -96,6 +96,7 @@ fn load_corpus(name: &str) -> Option<Loaded> {
     let dir = common::corpus(name)?;
     let options = LoadOptions {
         empty_down: EmptyDown::Irreversible,
+        ..LoadOptions::default()
     };
     match load(&dir, &options) {
         Ok(loaded) => Some(loaded),

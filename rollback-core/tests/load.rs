@@ -53,7 +53,14 @@ impl Folder {
     }
 
     fn load_with(&self, empty_down: EmptyDown) -> Result<Loaded, LoadErrors> {
-        load_shown_as(self.path(), SHOWN, &LoadOptions { empty_down })
+        load_shown_as(
+            self.path(),
+            SHOWN,
+            &LoadOptions {
+                empty_down,
+                ..LoadOptions::default()
+            },
+        )
     }
 
     /// Loads with the default options and expects success.
@@ -1450,7 +1457,14 @@ fn every_problem_in_a_folder_is_reported_at_once() {
 
 fn load_corpus(name: &str, empty_down: EmptyDown) -> Option<Loaded> {
     let dir = corpus(name)?;
-    match load_shown_as(&dir, name, &LoadOptions { empty_down }) {
+    match load_shown_as(
+        &dir,
+        name,
+        &LoadOptions {
+            empty_down,
+            ..LoadOptions::default()
+        },
+    ) {
         Ok(loaded) => Some(loaded),
         Err(errors) => panic!(
             "corpus {name} does not load with empty-down = {}: {} error(s):\n{errors}",
@@ -1950,7 +1964,10 @@ mod never_panics {
                 let _ = std::fs::write(dir.path().join(name), bytes);
             }
             let empty_down = if irreversible { EmptyDown::Irreversible } else { EmptyDown::Error };
-            match load(dir.path(), &LoadOptions { empty_down }) {
+            match load(dir.path(), &LoadOptions {
+        empty_down,
+        ..LoadOptions::default()
+    }) {
                 Ok(loaded) => {
                     let versions: Vec<_> = loaded.migrations.migrations().iter().map(|m| m.version().digits().to_owned()).collect();
                     prop_assert!(versions.iter().all(|digits| digits.bytes().all(|b| b.is_ascii_digit())));

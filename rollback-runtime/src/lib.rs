@@ -36,6 +36,9 @@ mod verify;
 pub use backup::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 pub use driver::ConnectOptions;
 pub use error::{Error, ErrorKind, Refusal, Result, StatementError, display_chain};
+pub use generate::{
+    GENERATED_HEADER, GenerateOptions, GeneratedDown, Uninvertible, generate_downs,
+};
 pub use migrator::{Migrator, Runner, Target};
 pub use plan::{Impact, PlanStop, PlannedRevert, PlannedStatement, RollbackPlan};
 pub use progress::{Event, Progress};
@@ -53,7 +56,7 @@ pub use verify::{
 pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
 pub use rollback_core::{
     EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
-    MigrationSet, Script, Version, VersionOrder, load, load_shown_as,
+    MigrationSet, Script, Version, VersionOrder, load, load_shown_as, read_directives,
 };
 #[cfg(feature = "macros")]
 pub use rollback_macros::embed_migrations;

@@ -31,6 +31,23 @@ pub(crate) fn table(dialect: Dialect, table: &TableName) -> String {
     }
 }
 
+/// `text` as a string literal: `'text'`, `'` doubled inside, and on MySQL
+/// each backslash doubled too (its default `sql_mode` reads escapes). For
+/// values read from a catalog (a comment, an enum label, a name compared in
+/// a catalog query), which must reach the server exactly as they were read.
+pub(crate) fn literal(dialect: Dialect, text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('\'');
+    for c in text.chars() {
+        if c == '\'' || (c == '\\' && dialect == Dialect::MySql) {
+            quoted.push(c);
+        }
+        quoted.push(c);
+    }
+    quoted.push('\'');
+    quoted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +57,13 @@ mod tests {
         assert_eq!(ident(Dialect::Postgres, r#"a"b"#), r#""a""b""#);
         assert_eq!(ident(Dialect::Sqlite, "order"), r#""order""#);
         assert_eq!(ident(Dialect::MySql, "a`b"), "`a``b`");
+    }
+
+    #[test]
+    fn literals_double_quotes_and_mysql_backslashes() {
+        assert_eq!(literal(Dialect::Postgres, r"it's a\b"), r"'it''s a\b'");
+        assert_eq!(literal(Dialect::Sqlite, "it's"), "'it''s'");
+        assert_eq!(literal(Dialect::MySql, r"it's a\b"), r"'it''s a\\b'");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
     let options = LoadOptions {
         empty_down: project.empty_down,
+        ..LoadOptions::default()
     };
     let loaded = rollback_runtime::load(&project.migrations, &options).map_err(Error::from)?;
     let set = &loaded.migrations;

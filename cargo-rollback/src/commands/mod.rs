@@ -3,6 +3,7 @@
 mod backups;
 mod check;
 mod confirm;
+mod generate;
 mod init;
 mod log;
 mod new;
@@ -52,7 +53,32 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         Some(Command::Backups { action }) => backups::run(global, action, output).await,
         Some(Command::Restore { id }) => restore::run(global, id, output).await,
         Some(Command::Status) => status::run(global, output).await,
-        Some(Command::New { name, layout }) => new::run(global, &name, layout, output),
+        Some(Command::New {
+            name,
+            layout,
+            down,
+            up,
+        }) => {
+            let how = new::NewArgs {
+                name: &name,
+                layout,
+                down,
+                up: up.as_deref(),
+            };
+            new::run(global, &how, output).await
+        }
+        Some(Command::Generate {
+            up_file,
+            write,
+            allow_partial,
+        }) => {
+            let args = generate::GenerateArgs {
+                up_file: &up_file,
+                write,
+                allow_partial,
+            };
+            generate::run(global, &args, output).await
+        }
         Some(Command::Check) => check::run(global, output),
         Some(Command::Log { limit }) => log::run(global, limit, output).await,
         Some(Command::Repair { version, pending }) => {
@@ -68,6 +94,7 @@ fn load_migrations(project: &Project, output: Output) -> Result<MigrationSet> {
     output.detail(&format!("migrations: {}", project.migrations.display()));
     let options = LoadOptions {
         empty_down: project.empty_down,
+        ..LoadOptions::default()
     };
     let loaded = rollback_runtime::load(&project.migrations, &options).map_err(Error::from)?;
     if !output.quiet {

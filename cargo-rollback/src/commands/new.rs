@@ -8,7 +8,8 @@ use chrono::Utc;
 use rollback_runtime::{EmptyDown, Layout, LoadOptions, Migration, MigrationSet, VersionOrder};
 use serde::Serialize;
 
-use crate::cli::{GlobalArgs, LayoutArg};
+use super::generate::{self, GenerateArgs};
+use crate::cli::{DownArg, GlobalArgs, LayoutArg};
 use crate::failure::{SUCCESS, UsageError};
 use crate::output::Output;
 use crate::project::Project;
@@ -21,20 +22,38 @@ const DOWN_TEMPLATE: &str = "-- Write the statements that undo the up, newest ch
 -- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.\n\
 -- If the up cannot be undone, say why instead: -- rollback:irreversible <reason>\n";
 
+/// The down `new --down auto` writes until `generate` replaces it: comments
+/// only, so that the build fails until the down is generated.
+const AUTO_DOWN_TEMPLATE: &str = "-- This down is generated from the up: write the up, then run\n\
+-- `cargo rollback generate <this migration's up file> --write`.\n\
+-- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.\n";
+
+/// `new`'s options.
+pub struct NewArgs<'a> {
+    /// The migration's name.
+    pub name: &'a str,
+    /// The file layout, if chosen.
+    pub layout: Option<LayoutArg>,
+    /// `--down auto`.
+    pub down: Option<DownArg>,
+    /// Where the up's SQL comes from (`-`: standard input).
+    pub up: Option<&'a Path>,
+}
+
 #[derive(Serialize)]
 struct Created {
     version: String,
     name: String,
     files: Vec<PathBuf>,
+    /// `generate`'s document, for `--down auto --up FILE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generated: Option<serde_json::Value>,
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    name: &str,
-    layout: Option<LayoutArg>,
-    output: Output,
-) -> Result<u8> {
-    let name = migration_name(name)?;
+pub async fn run(global: &GlobalArgs, args: &NewArgs<'_>, output: Output) -> Result<u8> {
+    let name = migration_name(args.name)?;
+    let up = args.up.map(read_up).transpose()?;
+    let auto = args.down == Some(DownArg::Auto);
     let project = Project::resolve(global)?;
     let dir = &project.migrations;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -43,43 +62,89 @@ pub fn run(
         dir,
         &LoadOptions {
             empty_down: EmptyDown::Irreversible,
+            allow_missing_down: true,
         },
     )
     .ok()
     .map(|loaded| loaded.migrations);
     let version = next_version(existing.as_ref());
-    let layout = layout.unwrap_or_else(|| folder_layout(existing.as_ref()));
+    let layout = args
+        .layout
+        .unwrap_or_else(|| folder_layout(existing.as_ref()));
     let stem = format!("{version}_{name}");
+    let up_text = up.as_deref().unwrap_or(UP_TEMPLATE);
+    let down_text = if auto {
+        AUTO_DOWN_TEMPLATE
+    } else {
+        DOWN_TEMPLATE
+    };
     let files = match layout {
         LayoutArg::Flat => vec![
-            write_new(&dir.join(format!("{stem}.up.sql")), UP_TEMPLATE)?,
-            write_new(&dir.join(format!("{stem}.down.sql")), DOWN_TEMPLATE)?,
+            write_new(&dir.join(format!("{stem}.up.sql")), up_text)?,
+            write_new(&dir.join(format!("{stem}.down.sql")), down_text)?,
         ],
         LayoutArg::Dir => {
             let folder = dir.join(&stem);
             fs::create_dir(&folder).with_context(|| format!("creating {}", folder.display()))?;
             vec![
-                write_new(&folder.join("up.sql"), UP_TEMPLATE)?,
-                write_new(&folder.join("down.sql"), DOWN_TEMPLATE)?,
+                write_new(&folder.join("up.sql"), up_text)?,
+                write_new(&folder.join("down.sql"), down_text)?,
             ]
         }
         LayoutArg::Single => vec![write_new(
             &dir.join(format!("{stem}.sql")),
-            &format!("-- migrate:up\n{UP_TEMPLATE}\n-- migrate:down\n{DOWN_TEMPLATE}"),
+            &format!("-- migrate:up\n{up_text}\n-- migrate:down\n{down_text}"),
         )?],
     };
-    if output.json() {
-        output.json_value(&Created {
-            version,
-            name,
-            files,
-        });
-    } else {
-        for file in &files {
+    let up_file = files[0].clone();
+    let mut created = Created {
+        version,
+        name,
+        files,
+        generated: None,
+    };
+    if !output.json() {
+        for file in &created.files {
             output.say(&format!("Created {}", file.display()));
         }
     }
-    Ok(SUCCESS)
+    if !auto || up.is_none() {
+        if output.json() {
+            output.json_value(&created);
+        } else if auto {
+            output.say(&format!(
+                "Write the up in {0}, then run `cargo rollback generate {0} --write`",
+                up_file.display()
+            ));
+        }
+        return Ok(SUCCESS);
+    }
+    let how = GenerateArgs {
+        up_file: &up_file,
+        write: true,
+        allow_partial: false,
+    };
+    let outcome = generate::produce(global, &how).await?;
+    if output.json() {
+        created.generated = Some(serde_json::to_value(outcome.document())?);
+        output.json_value(&created);
+    } else {
+        outcome.show(&how, output);
+    }
+    Ok(outcome.exit_code())
+}
+
+/// The up's SQL from a file, or standard input for `-`.
+fn read_up(path: &Path) -> Result<String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("reading the up from standard input")?;
+        return Ok(text);
+    }
+    fs::read_to_string(path).map_err(|error| {
+        UsageError(format!("cannot read the up {}: {error}", path.display())).into()
+    })
 }
 
 /// Spaces become underscores (as sqlx does); a path separator is refused.

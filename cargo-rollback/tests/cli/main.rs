@@ -13,6 +13,7 @@ mod concurrency;
 mod confirmation;
 mod corpus;
 mod corpus_verify;
+mod generate;
 mod mysql;
 mod plan;
 mod rehearsal;

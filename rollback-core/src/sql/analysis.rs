@@ -31,7 +31,7 @@ const UNKNOWN_KIND: &str = "not a statement kind cargo-rollback knows";
 
 /// Why a statement that runs code kept elsewhere (`CALL`, `EXECUTE`, `DO`) is
 /// unclassified: that code may drop or delete anything.
-fn runs_hidden_code(what: &str) -> String {
+pub(super) fn runs_hidden_code(what: &str) -> String {
     format!("{what} runs code that is not in the statement, which may drop or delete anything")
 }
 
@@ -237,7 +237,7 @@ fn analyze(sql: &str, dialect: Dialect) -> Verdict {
 }
 
 /// sqlparser's dialect for the database's, for parsing and tokenizing.
-fn parser_dialect(dialect: Dialect) -> &'static dyn ParserDialect {
+pub(super) fn parser_dialect(dialect: Dialect) -> &'static dyn ParserDialect {
     match dialect {
         Dialect::Sqlite => &SQLiteDialect {},
         Dialect::Postgres => &PostgreSqlDialect {},
@@ -310,24 +310,35 @@ fn unparsed(sql: &str, dialect: Dialect) -> Option<Verdict> {
 /// `None` when the tokenizer cannot read `sql` or when it holds more than one
 /// statement (a `;` before the end).
 fn single_statement_words(sql: &str, dialect: Dialect) -> Option<Vec<String>> {
-    let tokens = Tokenizer::new(parser_dialect(dialect), sql)
-        .tokenize()
-        .ok()?;
-    let mut significant: Vec<&Token> = tokens
-        .iter()
-        .filter(|token| !matches!(token, Token::Whitespace(_) | Token::EOF))
-        .collect();
-    if significant.last() == Some(&&Token::SemiColon) {
-        significant.pop();
-    }
-    if significant.contains(&&Token::SemiColon) {
-        return None;
-    }
-    let word = |token: &&Token| match token {
+    let word = |token: &Token| match token {
         Token::Word(word) if word.quote_style.is_none() => word.value.to_ascii_uppercase(),
         _ => String::new(),
     };
-    Some(significant.iter().map(word).collect())
+    Some(
+        single_statement_tokens(sql, dialect)?
+            .iter()
+            .map(word)
+            .collect(),
+    )
+}
+
+/// The tokens of `sql` but whitespace, comments and a final `;`. `None` when
+/// the tokenizer cannot read `sql` or when it holds more than one statement
+/// (a `;` before the end).
+pub(super) fn single_statement_tokens(sql: &str, dialect: Dialect) -> Option<Vec<Token>> {
+    let mut significant: Vec<Token> = Tokenizer::new(parser_dialect(dialect), sql)
+        .tokenize()
+        .ok()?
+        .into_iter()
+        .filter(|token| !matches!(token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    if significant.last() == Some(&Token::SemiColon) {
+        significant.pop();
+    }
+    if significant.contains(&Token::SemiColon) {
+        return None;
+    }
+    Some(significant)
 }
 
 /// What the script-level rules need to know of a statement beyond its effects.
@@ -737,7 +748,7 @@ fn insert_effects(insert: &ast::Insert, dialect: Dialect) -> Vec<Effect> {
 
 /// The updated table, and with MySQL's multi-table `UPDATE a JOIN b … SET
 /// b.x = …` every other table whose name or alias qualifies an assigned column.
-fn update_effects(update: &ast::Update, dialect: Dialect) -> Vec<Effect> {
+pub(super) fn update_effects(update: &ast::Update, dialect: Dialect) -> Vec<Effect> {
     let mut sources = vec![&update.table];
     if let Some(UpdateTableFromKind::BeforeSet(from)) = &update.from {
         sources.extend(from);
@@ -776,7 +787,7 @@ fn update_effects(update: &ast::Update, dialect: Dialect) -> Vec<Effect> {
 
 /// The tables rows are deleted from: those listed before `FROM` (MySQL's
 /// multi-table form, aliases resolved), else those after it, but not `USING`.
-fn delete_effects(delete: &ast::Delete, dialect: Dialect) -> Vec<Effect> {
+pub(super) fn delete_effects(delete: &ast::Delete, dialect: Dialect) -> Vec<Effect> {
     let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) = &delete.from;
     let tables: Vec<TableName> = if delete.tables.is_empty() {
         from.iter()
@@ -829,7 +840,10 @@ fn factors(source: &TableWithJoins) -> impl Iterator<Item = &TableFactor> {
 
 /// A named table of a `FROM` item, with its alias folded; `None` for
 /// subqueries and table functions.
-fn named_table(factor: &TableFactor, dialect: Dialect) -> Option<(TableName, Option<String>)> {
+pub(super) fn named_table(
+    factor: &TableFactor,
+    dialect: Dialect,
+) -> Option<(TableName, Option<String>)> {
     match factor {
         TableFactor::Table { name, alias, .. } => Some((
             table_name(name, dialect),
@@ -861,7 +875,7 @@ fn qualifier(column: &ObjectName, dialect: Dialect) -> Option<String> {
 /// An identifier as the database stores it. PostgreSQL folds unquoted names
 /// to lower case, ASCII letters only (as it does in UTF-8 databases); SQLite
 /// and MySQL keep them as written.
-fn fold(ident: &Ident, dialect: Dialect) -> String {
+pub(super) fn fold(ident: &Ident, dialect: Dialect) -> String {
     match (ident.quote_style, dialect) {
         (None, Dialect::Postgres) => ident.value.to_ascii_lowercase(),
         _ => ident.value.clone(),
@@ -879,7 +893,7 @@ fn fold_part(part: &ObjectNamePart, dialect: Dialect) -> String {
 
 /// `name`, `schema.name`, or `database.schema.name` (of which the last two
 /// parts are kept).
-fn table_name(name: &ObjectName, dialect: Dialect) -> TableName {
+pub(super) fn table_name(name: &ObjectName, dialect: Dialect) -> TableName {
     let mut parts = name.0.iter().rev().map(|part| fold_part(part, dialect));
     let own = parts.next().unwrap_or_default();
     TableName {
@@ -890,7 +904,7 @@ fn table_name(name: &ObjectName, dialect: Dialect) -> TableName {
 
 /// The full name a table gets from `RENAME TO to`: an unqualified new name
 /// stays in the table's schema.
-fn renamed_to(from: &TableName, to: &ObjectName, dialect: Dialect) -> TableName {
+pub(super) fn renamed_to(from: &TableName, to: &ObjectName, dialect: Dialect) -> TableName {
     let mut to = table_name(to, dialect);
     if to.schema.is_none() {
         to.schema.clone_from(&from.schema);
@@ -900,7 +914,7 @@ fn renamed_to(from: &TableName, to: &ObjectName, dialect: Dialect) -> TableName 
 
 /// Whether two names are one table. SQLite compares names without regard to
 /// ASCII case, quoted or not; the others compare the folded names.
-fn same_table(a: &TableName, b: &TableName, dialect: Dialect) -> bool {
+pub(super) fn same_table(a: &TableName, b: &TableName, dialect: Dialect) -> bool {
     let key = |name: &TableName| match dialect {
         Dialect::Sqlite => TableName {
             schema: name.schema.as_ref().map(|s| s.to_ascii_lowercase()),
@@ -917,21 +931,75 @@ fn same_table(a: &TableName, b: &TableName, dialect: Dialect) -> bool {
 /// table has no column list (`CREATE TABLE new AS SELECT …`) keeps its
 /// `DropTable`, since which columns survive is not known.
 fn apply_rebuilds(analyzed: &mut [AnalyzedStatement], shapes: &[Vec<Shape>], dialect: Dialect) {
-    let steps: Vec<(usize, &Shape)> = shapes
-        .iter()
-        .enumerate()
-        .flat_map(|(index, shapes)| shapes.iter().map(move |shape| (index, shape)))
-        .collect();
+    let steps = rebuild_steps(shapes.iter().map(Vec::as_slice));
     for (index, statement) in analyzed.iter_mut().enumerate() {
         for effect in &mut statement.effects {
             let Effect::DropTable { table } = effect else {
                 continue;
             };
             if let Some(rebuild) = rebuild(&steps, index, table, dialect) {
-                *effect = rebuild;
+                *effect = rebuild.into_effect();
             }
         }
     }
+}
+
+/// A `DROP TABLE` that is half of a table rebuild (see
+/// [`Effect::RebuildTable`]), with what undoing it needs beyond the effect:
+/// which table the rebuild renames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Rebuild {
+    /// The rebuilt table, under the name it keeps (the effect's `table`).
+    pub(super) table: TableName,
+    /// The table the rebuild renames: the new table, renamed into place
+    /// after the drop, or the old one, renamed away before it. Either way,
+    /// the table that holds the rows once the rebuild is done.
+    pub(super) renamed: TableName,
+    /// The columns of the new table's `CREATE TABLE`, folded.
+    pub(super) kept_columns: Vec<String>,
+}
+
+impl Rebuild {
+    fn into_effect(self) -> Effect {
+        Effect::RebuildTable {
+            table: self.table,
+            kept_columns: self.kept_columns,
+        }
+    }
+}
+
+/// Every table a `DROP TABLE` of `script` drops as half of a rebuild: the
+/// statement's index (in `split` order), the dropped table as the statement
+/// names it, and the rebuild. The same rule as [`analyze_script`]'s.
+pub(super) fn rebuilds(script: &str, dialect: Dialect) -> Vec<(usize, TableName, Rebuild)> {
+    let verdicts: Vec<Verdict> = split(script, dialect)
+        .iter()
+        .map(|statement| analyze(statement.sql, dialect))
+        .collect();
+    let steps = rebuild_steps(verdicts.iter().map(|verdict| verdict.shapes.as_slice()));
+    let steps = &steps;
+    verdicts
+        .iter()
+        .enumerate()
+        .flat_map(|(index, verdict)| {
+            verdict
+                .effects
+                .iter()
+                .filter_map(move |effect| match effect {
+                    Effect::DropTable { table } => rebuild(steps, index, table, dialect)
+                        .map(|rebuild| (index, table.clone(), rebuild)),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
+/// The shapes of a script's statements, each with its statement's index.
+fn rebuild_steps<'a>(shapes: impl Iterator<Item = &'a [Shape]>) -> Vec<(usize, &'a Shape)> {
+    shapes
+        .enumerate()
+        .flat_map(|(index, shapes)| shapes.iter().map(move |shape| (index, shape)))
+        .collect()
 }
 
 /// The rebuild that the drop of `dropped` at statement `at` belongs to, if any.
@@ -940,7 +1008,7 @@ fn rebuild(
     at: usize,
     dropped: &TableName,
     dialect: Dialect,
-) -> Option<Effect> {
+) -> Option<Rebuild> {
     let created_before = |table: &TableName, before: usize| {
         steps.iter().rev().find_map(|(index, shape)| match shape {
             Shape::CreateTable {
@@ -971,8 +1039,9 @@ fn rebuild(
             None
         }?;
         let table = if *index > at { dropped } else { from };
-        (!kept_columns.is_empty()).then(|| Effect::RebuildTable {
+        (!kept_columns.is_empty()).then(|| Rebuild {
             table: table.clone(),
+            renamed: from.clone(),
             kept_columns,
         })
     })

@@ -7,8 +7,25 @@
 //! [`Need`], which the runtime answers from the schema the earlier
 //! migrations produce in a scratch database. What nothing can bring back
 //! (deleted rows) is [`InversePart::CannotInvert`].
+//!
+//! The script is read in order, remembering what the up creates (see
+//! [`scope`]): what acts on a table the up creates (its indexes, triggers,
+//! rows) needs no undoing, since the down drops the table.
 
-use super::{Dialect, TableName};
+mod alter;
+mod data;
+mod object;
+mod scope;
+mod statement;
+mod step;
+mod unparsed;
+
+#[cfg(test)]
+mod tests;
+
+use super::analysis::rebuilds;
+use super::{Dialect, TableName, split};
+use scope::Scope;
 
 /// One up statement and what undoes it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -37,9 +54,28 @@ pub enum InversePart {
     },
     /// Put back what the statement removes or changes, as it was just
     /// before the statement ran.
+    ///
+    /// When the object did not exist just before the statement (a `CREATE
+    /// OR REPLACE` that created rather than replaced, a `DROP … IF EXISTS`
+    /// of nothing), the down must leave it absent: the runtime drops it if
+    /// it exists (`DROP VIEW IF EXISTS v`, `DROP FUNCTION IF EXISTS f(args)`
+    /// with the need's `arguments`, `DROP TRIGGER IF EXISTS tr [ON t]`).
     Recreate {
         /// What to read from the schema before the statement.
         need: Need,
+    },
+    /// A statement of the down that applies only as the up found the
+    /// object `need` names, decided when the up runs: `CREATE … IF NOT
+    /// EXISTS` created it only if it was missing (`if_missing`), and the
+    /// down drops it only then.
+    Conditional {
+        /// The statement, complete, without its trailing `;`.
+        sql: String,
+        /// The object whose presence decides.
+        need: Need,
+        /// Whether `sql` runs when the object was missing before the
+        /// statement (else: when it was there).
+        if_missing: bool,
     },
     /// Drop an object the statement creates without naming it, under the
     /// name the database gives it (read after the statement ran).
@@ -66,6 +102,29 @@ pub enum Need {
     Table {
         /// The table.
         table: TableName,
+    },
+    /// A table dropped as half of a table rebuild (SQLite's way to change a
+    /// table it cannot `ALTER`; see [`Effect::RebuildTable`](super::Effect::RebuildTable)),
+    /// whose rows the down copies back rather than losing them. By the time
+    /// the down runs this part, the earlier parts have put the rebuilt table
+    /// under the name `rows_from`. The runtime emits, in this order:
+    ///
+    /// 1. `table` as [`Need::Table`] would, without its indexes and triggers
+    ///    (definition read just before the statement);
+    /// 2. `INSERT INTO table (c, …) SELECT c, … FROM rows_from`, for the
+    ///    columns `c` of `table` (in its order) that are in `kept_columns`;
+    /// 3. `DROP TABLE rows_from` (the down's later `DROP TABLE IF EXISTS` of
+    ///    it then does nothing): its indexes and triggers may hold the names
+    ///    of `table`'s;
+    /// 4. `table`'s indexes and triggers.
+    TableRebuild {
+        /// The dropped table, as the `DROP TABLE` names it.
+        table: TableName,
+        /// The table that holds the rows when this part runs.
+        rows_from: TableName,
+        /// The columns of the rebuilt table, folded: those `table` had too
+        /// are copied back.
+        kept_columns: Vec<String>,
     },
     /// A dropped column: its type, nullability, default, constraints and the
     /// indexes on it.
@@ -171,6 +230,34 @@ pub enum Need {
         /// The table.
         table: TableName,
     },
+    /// Rows a plain `INSERT … VALUES` adds to a table that was there before
+    /// the up. The insert ran without conflict handling, so no row had the
+    /// values of a unique key it gives in full: the runtime deletes the rows
+    /// by the first such key of the table, and cannot invert the insert
+    /// when the table has none.
+    InsertedRows {
+        /// The table.
+        table: TableName,
+        /// The columns the insert names, folded.
+        columns: Vec<String>,
+        /// Each row's values in `columns` order, as SQL literals; `None`
+        /// for a value that is not one (an expression, `DEFAULT`, `NULL`).
+        rows: Vec<Vec<Option<String>>>,
+    },
+    /// The comment MySQL's `ALTER TABLE t COMMENT = '…'` replaces.
+    TableComment {
+        /// The table.
+        table: TableName,
+    },
+    /// The definitions that name a table SQLite is about to rename: its
+    /// indexes and triggers, the views and triggers that mention it. SQLite
+    /// rewrites their text with the new name quoted, so renaming back leaves
+    /// `ON "t"` where the schema said `ON t`: the down puts each text back
+    /// after renaming back. Other databases keep no such text.
+    References {
+        /// The table, under its name before the rename.
+        table: TableName,
+    },
 }
 
 /// Which of a column's definition a statement changes.
@@ -182,6 +269,9 @@ pub struct ColumnChanges {
     pub default: bool,
     /// Its nullability (`SET NOT NULL`, `DROP NOT NULL`).
     pub not_null: bool,
+    /// Whether its identity is generated `ALWAYS` or `BY DEFAULT`
+    /// (PostgreSQL's `SET GENERATED …`).
+    pub identity: bool,
 }
 
 /// An object a statement creates without naming it, which the database names.
@@ -193,7 +283,8 @@ pub enum Unnamed {
         /// The table.
         table: TableName,
     },
-    /// PostgreSQL's `CREATE INDEX ON t (…)`.
+    /// PostgreSQL's `CREATE INDEX ON t (…)`, MySQL's `ALTER TABLE t ADD
+    /// INDEX (…)`.
     Index {
         /// The table.
         table: TableName,
@@ -202,9 +293,19 @@ pub enum Unnamed {
 
 /// The inverses of `up`'s statements in the order the down runs them (the
 /// last statement's first). Never panics, whatever the input: a statement
-/// the parser cannot read is [`InversePart::CannotInvert`] with the parser's
-/// message.
+/// the parser cannot read is read word by word where its form is simple
+/// (`SET`, `CREATE SEQUENCE … NO MINVALUE`, `ALTER TRIGGER … RENAME TO`),
+/// else it is [`InversePart::CannotInvert`] with the parser's message.
 pub fn invert_script(up: &str, dialect: Dialect) -> Vec<Inverse> {
-    let _ = (up, dialect);
-    Vec::new()
+    let mut scope = Scope::new(dialect, rebuilds(up, dialect));
+    let mut inverses: Vec<Inverse> = split(up, dialect)
+        .into_iter()
+        .enumerate()
+        .map(|(index, statement)| {
+            scope.enter(index);
+            statement::invert(statement.sql, &mut scope).into_inverse(statement)
+        })
+        .collect();
+    inverses.reverse();
+    inverses
 }

@@ -21,6 +21,7 @@ mod report;
 pub(crate) mod scratch;
 mod sentinels;
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use rollback_core::{Migration, MigrationSet, Version};
@@ -93,27 +94,32 @@ pub async fn verify_with(
         }
     };
     let scratch = Scratch::create(&url).await?;
-    let mut replay = Replay::open(set, scratch, options).await?;
-    let outcome = replay.run(start, progress).await;
+    let mut replay = Replay::open(Cow::Borrowed(set), scratch, options).await?;
+    let outcome = replay.run(set.migrations(), start, progress).await;
     let removed = replay.close().await;
     let report = outcome?;
     removed?;
     Ok(report)
 }
 
-/// The replay's connections to the scratch database and what it tracks.
-struct Replay<'a> {
-    set: &'a MigrationSet,
+/// The replay's connections to the scratch database and what it tracks;
+/// `generate` checks the downs it writes with it too.
+pub(crate) struct Replay<'a> {
+    /// The migrations replayed (`generate` swaps in a migration with the
+    /// down it wrote).
+    pub(crate) set: Cow<'a, MigrationSet>,
     connect: ConnectOptions,
     session: Session,
-    inspector: Inspector,
+    /// The connection that reads schemas and rows, and runs what the
+    /// engine does not.
+    pub(crate) inspector: Inspector,
     sentinels: Sentinels,
     /// Declared last: dropped after the connections (a cancelled run).
     scratch: Scratch,
 }
 
 /// How one migration's check ended, for the replay.
-enum Next {
+pub(crate) enum Next {
     /// The scratch database holds the migration applied, with this schema.
     Continue(Snapshot),
     /// The replay cannot go on.
@@ -121,8 +127,8 @@ enum Next {
 }
 
 impl<'a> Replay<'a> {
-    async fn open(
-        set: &'a MigrationSet,
+    pub(crate) async fn open(
+        set: Cow<'a, MigrationSet>,
         scratch: Scratch,
         options: &VerifyOptions,
     ) -> Result<Replay<'a>> {
@@ -143,7 +149,7 @@ impl<'a> Replay<'a> {
         })
     }
 
-    async fn close(self) -> Result<()> {
+    pub(crate) async fn close(self) -> Result<()> {
         self.session.close().await;
         self.inspector.close().await;
         self.scratch.remove().await
@@ -151,10 +157,10 @@ impl<'a> Replay<'a> {
 
     async fn run(
         &mut self,
+        migrations: &[Migration],
         start: usize,
         progress: &mut (dyn FnMut(&MigrationReport) + Send),
     ) -> Result<VerifyReport> {
-        let migrations = self.set.migrations();
         if let Some(before) = start.checked_sub(1) {
             self.apply(&migrations[before]).await?;
         }
@@ -191,7 +197,7 @@ impl<'a> Replay<'a> {
     }
 
     /// Checks one migration, with `before` the schema it starts from.
-    async fn check(
+    pub(crate) async fn check(
         &mut self,
         migration: &Migration,
         before: &Snapshot,
@@ -209,12 +215,7 @@ impl<'a> Replay<'a> {
                 }
             };
         }
-        self.sentinels
-            .prepare(
-                &mut self.inspector,
-                before,
-                &[migration.up().sql(), migration.down().sql()],
-            )
+        self.prepare_sentinels(before, &[migration.up().sql(), migration.down().sql()])
             .await;
         let rows = self.sentinels.fingerprints(&mut self.inspector).await;
 
@@ -251,6 +252,15 @@ impl<'a> Replay<'a> {
         Ok(Next::Continue(again))
     }
 
+    /// Empties the sentinel rows of the tables `scripts` name, and plants
+    /// rows in the others of `before`: a migration runs on the tables it
+    /// names as the earlier migrations left them.
+    pub(crate) async fn prepare_sentinels(&mut self, before: &Snapshot, scripts: &[&str]) {
+        self.sentinels
+            .prepare(&mut self.inspector, before, scripts)
+            .await;
+    }
+
     async fn check_rows(
         &mut self,
         before: &Fingerprints,
@@ -277,7 +287,7 @@ impl<'a> Replay<'a> {
 
     /// Empties the scratch database and applies everything up to and
     /// including `migration`, unchecked.
-    async fn rebuild(&mut self, migration: &Migration) -> Result<Next> {
+    pub(crate) async fn rebuild(&mut self, migration: &Migration) -> Result<Next> {
         self.sentinels.clear();
         self.scratch.recreate().await?;
         let (session, inspector) = connections(&self.scratch, &self.connect).await?;
@@ -291,13 +301,13 @@ impl<'a> Replay<'a> {
         Ok(Next::Continue(self.inspector.snapshot().await?))
     }
 
-    async fn apply(&mut self, migration: &Migration) -> Result<()> {
+    pub(crate) async fn apply(&mut self, migration: &Migration) -> Result<()> {
         let options = ApplyOptions {
             target: Some(migration.version().clone()),
             ..ApplyOptions::default()
         };
         self.session
-            .apply(self.set, &options, &mut |_: &Event<'_>| {})
+            .apply(&self.set, &options, &mut |_: &Event<'_>| {})
             .await
             .map(drop)
     }
@@ -308,7 +318,7 @@ impl<'a> Replay<'a> {
             ..RevertOptions::new(Selection::Newest)
         };
         self.session
-            .revert(self.set, &options, &mut |_: &Event<'_>| {})
+            .revert(&self.set, &options, &mut |_: &Event<'_>| {})
             .await
             .map(drop)
     }

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rollback_core::sql::Dialect;
 
 use super::inspector::Inspector;
-use crate::quote::ident;
+use crate::quote::{self, ident};
 use crate::schema::Snapshot;
 
 /// How many rows each table gets.
@@ -150,7 +150,7 @@ impl Sentinels {
             .map(|(table, planted)| {
                 format!(
                     "SELECT {} AS t, ({}) AS f",
-                    literal(table),
+                    quote::literal(dialect, table),
                     fingerprint_sql(dialect, planted)
                 )
             })
@@ -329,7 +329,7 @@ fn value(dialect: Dialect, kind: &str, row: usize, schema: &Snapshot) -> Option<
     let has = |word: &str| lower.contains(word);
     if dialect == Dialect::MySql && (lower.starts_with("enum(") || lower.starts_with("set(")) {
         let label = kind.split('\'').nth(1)?;
-        return loose(literal(label));
+        return loose(quote::literal(dialect, label));
     }
     if dialect == Dialect::Postgres {
         if lower.ends_with("[]") {
@@ -425,11 +425,6 @@ fn quoted_table(dialect: Dialect, table: &str) -> String {
         }
         _ => ident(dialect, table),
     }
-}
-
-/// A string literal.
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// `rows:digest` of the table's whole contents, in a stable row order.
