@@ -388,7 +388,7 @@ impl Driver for PostgresDriver {
     }
 
     async fn after_rows_restored(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
-        let qualified = literal(&quote::table(Dialect::Postgres, table));
+        let qualified = quote::literal(Dialect::Postgres, &quote::table(Dialect::Postgres, table));
         let sequences: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT a.attname::text, pg_catalog.pg_get_serial_sequence({qualified}, a.attname)::text
              FROM pg_catalog.pg_attribute a
@@ -402,7 +402,7 @@ impl Driver for PostgresDriver {
             self.conn
                 .execute(&format!(
                     "SELECT pg_catalog.setval({}, COALESCE((SELECT MAX({column}) FROM {}), 0) + 1, false)",
-                    literal(&sequence),
+                    quote::literal(Dialect::Postgres, &sequence),
                     quote::table(Dialect::Postgres, table)
                 ))
                 .await?;
@@ -425,10 +425,4 @@ impl Driver for PostgresDriver {
     async fn close(self: Box<Self>) {
         self.conn.close().await;
     }
-}
-
-/// `value` as a SQL string literal, for catalog functions that take a name as
-/// text (`pg_get_serial_sequence`, `setval`).
-fn literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
 }

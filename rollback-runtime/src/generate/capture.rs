@@ -9,7 +9,7 @@ use rollback_core::Script;
 use rollback_core::sql::{Inverse, InversePart, Unnamed};
 
 use super::fallback::drop_created;
-use super::recreate::{self, NotRecreated};
+use super::recreate::{self, Named, NotRecreated};
 use crate::error::display_chain;
 use crate::verify::inspector::Inspector;
 
@@ -55,7 +55,7 @@ pub(super) enum CaptureFailure {
 /// A part of an inverse, answered as far as it can be before the statement runs.
 enum Answer {
     Sql(Vec<String>, Vec<String>),
-    Unnamed(Unnamed, BTreeSet<String>),
+    Unnamed(Unnamed, BTreeSet<Named>),
     Cannot(String),
 }
 
@@ -159,8 +159,8 @@ async fn finish(
         Answer::Unnamed(unnamed, before) => {
             let after = recreate::names(inspector, &unnamed).await?;
             let mut drops = Vec::new();
-            for name in after.difference(&before) {
-                match recreate::drop_unnamed(inspector, &unnamed, name).await {
+            for created in after.difference(&before) {
+                match recreate::drop_unnamed(inspector, &unnamed, &created.name).await {
                     Ok(sql) => drops.push(sql),
                     Err(NotRecreated::Database(error)) => return Err(error),
                     Err(other) => cannot(block, other.to_string()),

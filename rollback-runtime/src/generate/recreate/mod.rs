@@ -75,6 +75,17 @@ pub(crate) async fn recreate(
     }
 }
 
+/// An object of a table as [`names`] finds it: read before and after a
+/// statement, the ones that differ are those it created.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Named {
+    /// What tells two objects apart: PostgreSQL's oid (a new primary key
+    /// takes the name of the one the same statement dropped), else the name.
+    pub identity: String,
+    /// The name, to drop it by.
+    pub name: String,
+}
+
 /// The names of the objects of `unnamed`'s kind on its table now: read
 /// before and after the statement, the new name is the one it created.
 /// On MySQL the constraints' names include the table's indexes: an unnamed
@@ -86,7 +97,7 @@ pub(crate) async fn recreate(
 pub(crate) async fn names(
     inspector: &mut Inspector,
     unnamed: &Unnamed,
-) -> Result<BTreeSet<String>, sqlx::Error> {
+) -> Result<BTreeSet<Named>, sqlx::Error> {
     match inspector.dialect() {
         #[cfg(feature = "postgres")]
         Dialect::Postgres => postgres::names(inspector, unnamed).await,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use rollback_core::sql::{Dialect, Need, TableName, Unnamed};
 
 use super::{
-    NotRecreated, Recreated, cell, copy_rows, delete_inserted, first_cells, group_keys,
+    Named, NotRecreated, Recreated, cell, copy_rows, delete_inserted, first_cells, group_keys,
     kept_columns, unnamed_table,
 };
 use crate::quote::{ident, literal, table};
@@ -89,7 +89,7 @@ pub(super) async fn recreate(
 pub(super) async fn names(
     inspector: &mut Inspector,
     unnamed: &Unnamed,
-) -> Result<BTreeSet<String>, sqlx::Error> {
+) -> Result<BTreeSet<Named>, sqlx::Error> {
     let on = unnamed_table(unnamed);
     let place = format!(
         "table_schema = {} AND table_name = {}",
@@ -105,7 +105,14 @@ pub(super) async fn names(
         ),
         Unnamed::Index { .. } => indexes,
     };
-    Ok(first_cells(inspector, &sql).await?.into_iter().collect())
+    Ok(first_cells(inspector, &sql)
+        .await?
+        .into_iter()
+        .map(|name| Named {
+            identity: name.clone(),
+            name,
+        })
+        .collect())
 }
 
 /// The `ALTER TABLE` that drops constraint or index `name`, by its kind.

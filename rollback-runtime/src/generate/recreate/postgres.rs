@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use rollback_core::sql::{Dialect, Need, Unnamed};
 
-use super::{NotRecreated, Recreated, delete_inserted, first_cells, group_keys, unnamed_table};
+use super::{Named, NotRecreated, Recreated, cell, delete_inserted, group_keys, unnamed_table};
 use crate::quote::{ident, literal, table};
 use crate::verify::inspector::Inspector;
 
@@ -105,19 +105,27 @@ async fn unique_keys(
 pub(super) async fn names(
     inspector: &mut Inspector,
     unnamed: &Unnamed,
-) -> Result<BTreeSet<String>, sqlx::Error> {
+) -> Result<BTreeSet<Named>, sqlx::Error> {
     let relation = format!("to_regclass({})", lit(&table(PG, unnamed_table(unnamed))));
     let sql = match unnamed {
         Unnamed::Constraint { .. } => format!(
-            "SELECT conname::text FROM pg_constraint
+            "SELECT oid::text, conname::text FROM pg_constraint
              WHERE conrelid = {relation} AND contype IN ('p', 'u', 'f', 'c', 'x')"
         ),
         Unnamed::Index { .. } => format!(
-            "SELECT c.relname::text FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
+            "SELECT c.oid::text, c.relname::text FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
              WHERE i.indrelid = {relation}"
         ),
     };
-    Ok(first_cells(inspector, &sql).await?.into_iter().collect())
+    Ok(inspector
+        .rows(&sql)
+        .await?
+        .iter()
+        .map(|row| Named {
+            identity: cell(row, 0),
+            name: cell(row, 1),
+        })
+        .collect())
 }
 
 /// `ALTER TABLE t DROP CONSTRAINT name`, or `DROP INDEX name` in the

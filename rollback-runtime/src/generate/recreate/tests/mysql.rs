@@ -354,8 +354,8 @@ async fn unnamed_constraints_are_found_and_dropped_foreign_keys_first() {
         .await;
     let new = names(&mut db.inspector, &unnamed).await.expect("names");
     let mut drops = Vec::new();
-    for name in new.difference(&old) {
-        let drop = drop_unnamed(&mut db.inspector, &unnamed, name)
+    for created in new.difference(&old) {
+        let drop = drop_unnamed(&mut db.inspector, &unnamed, &created.name)
             .await
             .expect("a drop");
         drops.push(drop);

@@ -637,10 +637,10 @@ async fn unnamed_constraints_and_indexes_are_found_and_dropped() {
         let old = names(&mut db.inspector, &unnamed).await.expect("names");
         db.execute(statement).await;
         let new = names(&mut db.inspector, &unnamed).await.expect("names");
-        let created: Vec<&String> = new.difference(&old).collect();
+        let created: Vec<_> = new.difference(&old).collect();
         assert!(!created.is_empty(), "{statement}");
-        for name in created {
-            let drop = drop_unnamed(&mut db.inspector, &unnamed, name)
+        for named in created {
+            let drop = drop_unnamed(&mut db.inspector, &unnamed, &named.name)
                 .await
                 .expect("a drop");
             db.execute(&drop).await;
