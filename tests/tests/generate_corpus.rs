@@ -197,75 +197,75 @@ corpus_test!(
     "oxidrive-sqlite",
     Db::Sqlite,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([8, 8, 8, 0, 0, 8, 8])
 );
 corpus_test!(
     ncps_dbmate_sqlite,
     "ncps-dbmate-sqlite",
     Db::Sqlite,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([14, 13, 13, 1, 0, 14, 14])
 );
 corpus_test!(
     vaultwarden_sqlite,
     "vaultwarden-sqlite",
     Db::Sqlite,
     Some("PRAGMA foreign_keys = OFF"),
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([56, 56, 55, 0, 0, 23, 24])
 );
 corpus_test!(
     oxidrive_postgres,
     "oxidrive-postgres",
     Db::Postgres,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([8, 8, 8, 0, 0, 8, 8])
 );
 corpus_test!(
     ncps_dbmate_postgres,
     "ncps-dbmate-postgres",
     Db::Postgres,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([8, 8, 8, 0, 0, 8, 8])
 );
 corpus_test!(
     vaultwarden_postgresql,
     "vaultwarden-postgresql",
     Db::Postgres,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([46, 46, 46, 0, 0, 17, 20])
 );
 corpus_test!(
     docs_rs,
     "docs-rs",
     Db::Postgres,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([33, 31, 28, 2, 0, 25, 31])
 );
 corpus_test!(
     crates_io,
     "crates-io",
     Db::Postgres,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([285, 284, 271, 1, 0, 255, 276])
 );
 corpus_test!(
     lemmy,
     "lemmy",
     Db::Postgres,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([342, 238, 199, 9, 95, 239, 342])
 );
 corpus_test!(
     ncps_dbmate_mysql,
     "ncps-dbmate-mysql",
     Db::MySql,
     None,
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([8, 8, 8, 0, 0, 8, 8])
 );
 corpus_test!(
     vaultwarden_mysql,
     "vaultwarden-mysql",
     Db::MySql,
     Some("SET FOREIGN_KEY_CHECKS = 0"),
-    counts([0, 0, 0, 0, 0, 0, 0])
+    counts([55, 54, 53, 1, 0, 22, 24])
 );
