@@ -11,6 +11,7 @@ mod sqlite;
 use rollback_core::sql::{Dialect, Need, TableName};
 
 use super::{NotRecreated, Recreated, recreate};
+use crate::quote::ident;
 use crate::schema::differences;
 use crate::url::DatabaseUrl;
 use crate::verify::inspector::Inspector;
@@ -158,5 +159,97 @@ fn name(name: &str) -> TableName {
     TableName {
         schema: None,
         name: name.to_owned(),
+    }
+}
+
+/// A plain `INSERT` into a table that was there before: its rows go by the
+/// first unique key the insert gives every column of; without one, nothing
+/// can tell them from the rows that were there.
+#[tokio::test]
+async fn rows_an_insert_adds_are_deleted_by_a_unique_key() {
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+        let key = ident(dialect, "key");
+        let setup = [
+            "CREATE TABLE roles (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL UNIQUE)"
+                .to_owned(),
+            format!(
+                "CREATE TABLE settings ({key} VARCHAR(20) NOT NULL, scope VARCHAR(20) NOT NULL, value TEXT, PRIMARY KEY ({key}, scope))"
+            ),
+            "INSERT INTO roles (id, name) VALUES (1, 'owner')".to_owned(),
+            format!("INSERT INTO settings ({key}, scope, value) VALUES ('theme', 'user', 'light')"),
+        ];
+        let lossy = [
+            "INSERT INTO roles (name, id) VALUES ('admin', 2), ('it''s', 3)".to_owned(),
+            format!(
+                "INSERT INTO settings ({key}, scope, value) VALUES ('theme', 'global', 'dark')"
+            ),
+        ];
+        let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
+        let lossy: Vec<&str> = lossy.iter().map(String::as_str).collect();
+        let Some(roles) = outcome(
+            dialect,
+            &setup,
+            inserted(
+                "roles",
+                &["name", "id"],
+                &[&["'admin'", "2"], &["'it''s'", "3"]],
+            ),
+        )
+        .await
+        else {
+            continue;
+        };
+        let roles = roles.expect("the roles' key is given");
+        assert_eq!(roles.statements.len(), 2, "{:?}", roles.statements);
+        let down: Vec<&str> = roles.statements.iter().map(String::as_str).collect();
+        let case = Case {
+            setup: &setup,
+            lossy: &lossy,
+            down: &down,
+            same_rows: &[
+                "SELECT name FROM roles ORDER BY name",
+                "SELECT scope FROM settings ORDER BY scope",
+            ],
+            ..Case::default()
+        };
+        let settings = inserted(
+            "settings",
+            &["key", "scope", "value"],
+            &[&["'theme'", "'global'", "'dark'"]],
+        );
+        let recreated = case
+            .round_trip(dialect, settings)
+            .await
+            .expect("the server was there a moment ago");
+        assert_eq!(
+            recreated.statements,
+            [format!(
+                "DELETE FROM {} WHERE {key} = 'theme' AND {} = 'global'",
+                ident(dialect, "settings"),
+                ident(dialect, "scope")
+            )]
+        );
+        let keyless = outcome(
+            dialect,
+            &["CREATE TABLE logs (msg VARCHAR(20))"],
+            inserted("logs", &["msg"], &[&["'seeded'"]]),
+        )
+        .await;
+        assert!(
+            matches!(keyless, Some(Err(NotRecreated::Unsupported(_)))),
+            "{dialect:?}: {keyless:?}"
+        );
+    }
+}
+
+/// The need of an `INSERT INTO table (columns) VALUES rows`, values as written.
+fn inserted(table: &str, columns: &[&str], rows: &[&[&str]]) -> Need {
+    Need::InsertedRows {
+        table: name(table),
+        columns: columns.iter().map(|column| column.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|row| row.iter().map(|value| Some(value.to_string())).collect())
+            .collect(),
     }
 }
