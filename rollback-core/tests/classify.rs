@@ -13,6 +13,7 @@ use rollback_core::sql::{
 use rollback_core::{EmptyDown, LoadOptions, Loaded, Migration, load};
 
 mod common;
+mod properties;
 
 // ---------------------------------------------------------------------------
 // Any text
@@ -20,50 +21,39 @@ mod common;
 
 mod never_panics {
     use proptest::prelude::*;
-    use rollback_core::sql::{Dialect, StatementClass, analyze_script};
+    use rollback_core::sql::{StatementClass, analyze_script};
 
-    fn dialect() -> impl Strategy<Value = Dialect> {
-        prop_oneof![
-            Just(Dialect::Sqlite),
-            Just(Dialect::Postgres),
-            Just(Dialect::MySql)
-        ]
-    }
-
-    /// Text made of SQL words and punctuation, so that the parser and the
-    /// script-level rules get further than the first token.
-    fn sqlish() -> impl Strategy<Value = String> {
-        let word = prop_oneof![
-            Just("DROP "),
-            Just("TABLE "),
-            Just("ALTER "),
-            Just("CREATE "),
-            Just("RENAME TO "),
-            Just("COLUMN "),
-            Just("TYPE "),
-            Just("SELECT "),
-            Just("INSERT INTO "),
-            Just("DELETE FROM "),
-            Just("PRAGMA "),
-            Just("DO "),
-            Just("t "),
-            Just("u "),
-            Just("\"T\" "),
-            Just("`x` "),
-            Just("s.t "),
-            Just("( "),
-            Just(") "),
-            Just(", "),
-            Just("; "),
-            Just("'"),
-            Just("$$"),
-            Just("-- c\n"),
-            Just("/* "),
-            Just("BEGIN "),
-            Just("END "),
-        ];
-        proptest::collection::vec(word, 0..32).prop_map(|words| words.concat())
-    }
+    /// SQL words and punctuation, so that the parser and the later rules get
+    /// further than the first token.
+    const WORDS: &[&str] = &[
+        "DROP ",
+        "TABLE ",
+        "ALTER ",
+        "CREATE ",
+        "RENAME TO ",
+        "COLUMN ",
+        "TYPE ",
+        "SELECT ",
+        "INSERT INTO ",
+        "DELETE FROM ",
+        "PRAGMA ",
+        "DO ",
+        "t ",
+        "u ",
+        "\"T\" ",
+        "`x` ",
+        "s.t ",
+        "( ",
+        ") ",
+        ", ",
+        "; ",
+        "'",
+        "$$",
+        "-- c\n",
+        "/* ",
+        "BEGIN ",
+        "END ",
+    ];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
@@ -72,8 +62,8 @@ mod never_panics {
         /// unclassified exactly when it says why.
         #[test]
         fn analyzing_any_text_never_panics(
-            script in prop_oneof!["\\PC{0,200}", sqlish()],
-            dialect in dialect(),
+            script in prop_oneof!["\\PC{0,200}", super::properties::sql_like(WORDS)],
+            dialect in super::properties::dialect(),
         ) {
             for statement in analyze_script(&script, dialect) {
                 prop_assert_eq!(

@@ -10,55 +10,45 @@ use rollback_core::sql::{Dialect, Inverse, InversePart, Need, TableName, invert_
 use rollback_core::{EmptyDown, LoadOptions, Loaded, load};
 
 mod common;
+mod properties;
 
 mod never_panics {
     use proptest::prelude::*;
-    use rollback_core::sql::{Dialect, invert_script};
+    use rollback_core::sql::invert_script;
 
-    fn dialect() -> impl Strategy<Value = Dialect> {
-        prop_oneof![
-            Just(Dialect::Sqlite),
-            Just(Dialect::Postgres),
-            Just(Dialect::MySql)
-        ]
-    }
-
-    /// Text made of SQL words and punctuation, so that the parser and the
-    /// word-by-word reader get further than the first token.
-    fn sqlish() -> impl Strategy<Value = String> {
-        let word = prop_oneof![
-            Just("DROP "),
-            Just("TABLE "),
-            Just("ALTER "),
-            Just("CREATE "),
-            Just("OR REPLACE "),
-            Just("INDEX "),
-            Just("VIEW "),
-            Just("ON "),
-            Just("RENAME TO "),
-            Just("RENAME INDEX "),
-            Just("COMMENT ON "),
-            Just("IS "),
-            Just("ADD "),
-            Just("COLUMN "),
-            Just("CONSTRAINT "),
-            Just("TYPE "),
-            Just("INSERT INTO "),
-            Just("SELECT "),
-            Just("t "),
-            Just("\"T\" "),
-            Just("`x` "),
-            Just("s.t "),
-            Just("( "),
-            Just(") "),
-            Just(", "),
-            Just("; "),
-            Just("'"),
-            Just("$$"),
-            Just("-- c\n"),
-        ];
-        proptest::collection::vec(word, 0..32).prop_map(|words| words.concat())
-    }
+    /// SQL words and punctuation, so that the parser and the later rules get
+    /// further than the first token.
+    const WORDS: &[&str] = &[
+        "DROP ",
+        "TABLE ",
+        "ALTER ",
+        "CREATE ",
+        "OR REPLACE ",
+        "INDEX ",
+        "VIEW ",
+        "ON ",
+        "RENAME TO ",
+        "RENAME INDEX ",
+        "COMMENT ON ",
+        "IS ",
+        "ADD ",
+        "COLUMN ",
+        "CONSTRAINT ",
+        "TYPE ",
+        "INSERT INTO ",
+        "SELECT ",
+        "t ",
+        "\"T\" ",
+        "`x` ",
+        "s.t ",
+        "( ",
+        ") ",
+        ", ",
+        "; ",
+        "'",
+        "$$",
+        "-- c\n",
+    ];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
@@ -67,8 +57,8 @@ mod never_panics {
         /// exactly when it is not skipped.
         #[test]
         fn inverting_any_text_never_panics(
-            script in prop_oneof!["\\PC{0,200}", sqlish()],
-            dialect in dialect(),
+            script in prop_oneof!["\\PC{0,200}", super::properties::sql_like(WORDS)],
+            dialect in super::properties::dialect(),
         ) {
             for inverse in invert_script(&script, dialect) {
                 prop_assert_eq!(inverse.parts.is_empty(), inverse.skipped.is_some());

@@ -173,15 +173,7 @@ async fn generate_one(
         .prepare_sentinels(&before, &[migration.up().sql()])
         .await;
     let inverses = invert_script(migration.up().sql(), dialect);
-    let mut report = MigrationReport {
-        version: migration.version().as_str().to_owned(),
-        name: migration.name().to_owned(),
-        result: VerifyResult::Pass,
-        diff: Vec::new(),
-        notes: Vec::new(),
-        error: None,
-        seconds: 0.0,
-    };
+    let mut report = MigrationReport::passing(migration);
     let blocks = match capture(&mut replay.inspector, migration.up(), inverses).await {
         Ok(blocks) => blocks,
         Err(failure) => {

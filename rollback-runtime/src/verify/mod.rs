@@ -169,15 +169,7 @@ impl<'a> Replay<'a> {
         let mut stopped_by: Option<String> = None;
         for migration in &migrations[start..] {
             let timer = Instant::now();
-            let mut checked = MigrationReport {
-                version: migration.version().as_str().to_owned(),
-                name: migration.name().to_owned(),
-                result: VerifyResult::Pass,
-                diff: Vec::new(),
-                notes: Vec::new(),
-                error: None,
-                seconds: 0.0,
-            };
+            let mut checked = MigrationReport::passing(migration);
             if let Some(failed) = &stopped_by {
                 checked.result = VerifyResult::Skipped;
                 checked.notes.push(format!(

@@ -64,6 +64,22 @@ pub struct MigrationReport {
     pub seconds: f64,
 }
 
+impl MigrationReport {
+    /// A passing report for `migration`, before any check: what a check
+    /// then records into.
+    pub(crate) fn passing(migration: &rollback_core::Migration) -> MigrationReport {
+        MigrationReport {
+            version: migration.version().as_str().to_owned(),
+            name: migration.name().to_owned(),
+            result: VerifyResult::Pass,
+            diff: Vec::new(),
+            notes: Vec::new(),
+            error: None,
+            seconds: 0.0,
+        }
+    }
+}
+
 /// The verification of a folder: one entry per migration checked, oldest
 /// first. Serializes as the array `cargo rollback verify --format json`
 /// prints.
