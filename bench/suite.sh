@@ -100,10 +100,17 @@ for db in "${wanted_dbs[@]}"; do
   cd "$wd"
   tools="bare cargo-rollback"
   [ "$only_self" = 1 ] || tools="$tools sqlx-cli diesel_cli dbmate"
-  for tool in $tools; do
-    declare_tool "$db" "$tool"
-    has "$steps" apply && measure apply "$db" "$tool" --prepare "$RESET" -- "$UP"
-    if has "$steps" revert; then
+  # One step for every tool, then the next step: the runs compared in a row
+  # are minutes apart at most, not the length of the whole suite.
+  if has "$steps" apply; then
+    for tool in $tools; do
+      declare_tool "$db" "$tool"
+      measure apply "$db" "$tool" --prepare "$RESET" -- "$UP"
+    done
+  fi
+  if has "$steps" revert; then
+    for tool in $tools; do
+      declare_tool "$db" "$tool"
       # dbmate's revert is one process per migration, minutes at 1,000: one run, and
       # no run for memory (each process is the one its no-op measures).
       if [ "$tool" = dbmate ]; then
@@ -111,11 +118,17 @@ for db in "${wanted_dbs[@]}"; do
       else
         measure revert "$db" "$tool" --prepare "$RESET && $UP >/dev/null" -- "$REVERT"
       fi
-      [ "$tool" = cargo-rollback ] &&
+      if [ "$tool" = cargo-rollback ]; then
         measure revert "$db" "cargo-rollback --no-backup" --prepare "$RESET && $UP >/dev/null" -- "$REVERT --no-backup"
-    fi
-    has "$steps" noop && measure noop "$db" "$tool" --setup "$RESET && $UP >/dev/null" -- "$NOOP"
-  done
+      fi
+    done
+  fi
+  if has "$steps" noop; then
+    for tool in $tools; do
+      declare_tool "$db" "$tool"
+      measure noop "$db" "$tool" --setup "$RESET && $UP >/dev/null" -- "$NOOP"
+    done
+  fi
   if has "$steps" api; then
     startup_build
     for tool in rollback sqlx; do

@@ -25,12 +25,23 @@ impl Version {
     /// Reads a version typed by a user or stored in a database: digit groups
     /// joined by `_` or `-`, nothing else. Returns `None` for anything else.
     pub fn parse(text: &str) -> Option<Version> {
-        match split_file_stem(text) {
-            Some((version, name)) if name.is_empty() && version.len() == text.len() => {
-                Some(Version::from_text(version.to_owned()))
-            }
-            _ => None,
+        Version::is_valid(text).then(|| Version::from_text(text.to_owned()))
+    }
+
+    /// The digits of `text` if [`Version::parse`] would read it, borrowed
+    /// when it has no separators: with [`VersionOrder::compare_digits`], what
+    /// matches a tracking row to its file without building a version (two
+    /// allocations) for every row.
+    pub fn digits_of(text: &str) -> Option<Cow<'_, str>> {
+        if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+            return Some(Cow::Borrowed(text));
         }
+        Version::is_valid(text).then(|| text.chars().filter(char::is_ascii_digit).collect())
+    }
+
+    fn is_valid(text: &str) -> bool {
+        split_file_stem(text)
+            .is_some_and(|(version, name)| name.is_empty() && version.len() == text.len())
     }
 
     /// The version of a value the caller has already checked (a database row,
@@ -103,11 +114,17 @@ impl VersionOrder {
 
     /// Compares two versions in this order.
     pub fn compare(self, a: &Version, b: &Version) -> Ordering {
+        self.compare_digits(a, &b.digits)
+    }
+
+    /// Compares a version with another given by its digits (as
+    /// [`Version::digits`] or [`Version::digits_of`] give them).
+    pub fn compare_digits(self, a: &Version, b: &str) -> Ordering {
         match self {
-            VersionOrder::Timestamp => a.digits.cmp(&b.digits),
+            VersionOrder::Timestamp => a.digits.as_ref().cmp(b),
             VersionOrder::Integer => {
                 let a = a.digits.trim_start_matches('0');
-                let b = b.digits.trim_start_matches('0');
+                let b = b.trim_start_matches('0');
                 a.len().cmp(&b.len()).then_with(|| a.cmp(b))
             }
         }
@@ -284,6 +301,26 @@ mod tests {
                 let parsed = Version::parse(version).unwrap();
                 prop_assert!(parsed.digits().bytes().all(|b| b.is_ascii_digit()));
             }
+        }
+
+        #[test]
+        fn comparing_with_digits_of_text_agrees_with_comparing_parsed(
+            a in "[0-9]{1,3}([_-][0-9]{1,16}){0,2}",
+            b in "0{0,3}[0-9]{1,3}([_-][0-9]{1,16}){0,2}",
+        ) {
+            let va = version(&a);
+            let digits = Version::digits_of(&b).unwrap();
+            for order in [VersionOrder::Timestamp, VersionOrder::Integer] {
+                prop_assert_eq!(order.compare_digits(&va, &digits), order.compare(&va, &version(&b)));
+            }
+        }
+
+        #[test]
+        fn digits_of_text_are_those_of_the_parsed_version(text in "[0-9_\\-a ]{0,12}") {
+            prop_assert_eq!(
+                Version::digits_of(&text).map(|digits| digits.into_owned()),
+                Version::parse(&text).map(|version| version.digits().to_owned())
+            );
         }
 
         #[test]

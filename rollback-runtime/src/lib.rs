@@ -30,6 +30,8 @@ mod records;
 mod schema;
 mod session;
 mod state;
+#[cfg(test)]
+mod test_servers;
 mod url;
 mod verify;
 

@@ -82,30 +82,89 @@ impl AppliedMigration {
 }
 
 /// The part of a tracking row that `up` decides with: whether the migration
-/// is applied, dirty, or changed since. The start-up no-op reads only these
-/// columns: decoding the other six (the stored down, and timestamps that the
-/// text protocol hands over as strings to parse) cost more than the rest of
-/// the no-op, and only a revert needs them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AppliedVersion {
+/// is applied, dirty, or changed since, borrowed from the text the database
+/// sent ([`AppliedList`]) or from full rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AppliedVersion<'a> {
     /// The version as written in the file name.
-    pub version: String,
+    pub version: &'a str,
     /// The name after the version, for messages.
-    pub name: String,
+    pub name: &'a str,
     /// Checksum of the up script that ran.
-    pub up_checksum: String,
+    pub up_checksum: &'a str,
     /// Started and not finished, on a database that could not roll it back.
     pub dirty: bool,
 }
 
-impl AppliedVersion {
+impl AppliedVersion<'_> {
     /// `version name`, as [`AppliedMigration::label`] writes it.
     pub(crate) fn label(&self) -> String {
         if self.name.is_empty() {
-            self.version.clone()
+            self.version.to_owned()
         } else {
             format!("{} {}", self.version, self.name)
         }
+    }
+}
+
+impl<'a> From<&'a AppliedMigration> for AppliedVersion<'a> {
+    fn from(row: &'a AppliedMigration) -> AppliedVersion<'a> {
+        AppliedVersion {
+            version: &row.version,
+            name: &row.name,
+            up_checksum: &row.up_checksum,
+            dirty: row.dirty,
+        }
+    }
+}
+
+/// Every tracking row's [`AppliedVersion`] as one text value the database
+/// put together (`version up_checksum dirty name`, a line per row), with the
+/// number of rows it counted beside it.
+///
+/// The start-up no-op reads this, not the rows: one value to receive and
+/// decode instead of four per row, which cost more than the rest of the
+/// no-op together (sqlx decodes each row's values, and SQLite copies each
+/// one). Versions are digits and separators and checksums are hex, so the
+/// spaces and newlines cannot be part of them; a name is last and may hold
+/// spaces. Text that does not split into `count` such lines (a name with a
+/// newline, a row edited by hand, a server that cut the value short) is not
+/// guessed at: [`AppliedList::rows`] says so and the caller reads the rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AppliedList {
+    /// The rows the database counted.
+    pub count: i64,
+    /// Their lines, `None` for no rows.
+    pub lines: Option<String>,
+}
+
+impl AppliedList {
+    /// The rows, or `None` when the text does not hold exactly
+    /// [`count`](AppliedList::count) well-formed lines.
+    pub(crate) fn rows(&self) -> Option<Vec<AppliedVersion<'_>>> {
+        let Some(lines) = &self.lines else {
+            return (self.count == 0).then(Vec::new);
+        };
+        let rows = lines
+            .split('\n')
+            .map(|line| {
+                let mut fields = line.splitn(4, ' ');
+                let version = fields.next().filter(|version| !version.is_empty())?;
+                let up_checksum = fields.next()?;
+                let dirty = match fields.next()? {
+                    "0" => false,
+                    "1" => true,
+                    _ => return None,
+                };
+                Some(AppliedVersion {
+                    version,
+                    name: fields.next()?,
+                    up_checksum,
+                    dirty,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (i64::try_from(rows.len()).ok() == Some(self.count)).then_some(rows)
     }
 }
 
@@ -202,4 +261,64 @@ pub(crate) fn actor() -> String {
             format!("{user}@{host}")
         })
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AppliedList, AppliedVersion};
+
+    fn list(count: i64, lines: Option<&str>) -> AppliedList {
+        AppliedList {
+            count,
+            lines: lines.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_applied_list_splits_into_its_rows() {
+        let text = "1 ab12 0 users\n2019-01-01-000000 cd34 1 add index with spaces\n3 ef56 0 ";
+        assert_eq!(
+            list(3, Some(text)).rows(),
+            Some(vec![
+                AppliedVersion {
+                    version: "1",
+                    name: "users",
+                    up_checksum: "ab12",
+                    dirty: false
+                },
+                AppliedVersion {
+                    version: "2019-01-01-000000",
+                    name: "add index with spaces",
+                    up_checksum: "cd34",
+                    dirty: true,
+                },
+                AppliedVersion {
+                    version: "3",
+                    name: "",
+                    up_checksum: "ef56",
+                    dirty: false
+                },
+            ])
+        );
+        assert_eq!(list(0, None).rows(), Some(Vec::new()));
+    }
+
+    #[test]
+    fn an_applied_list_it_cannot_read_whole_is_not_guessed_at() {
+        for (count, text) in [
+            // A name with a newline: one line more than rows.
+            (1, Some("1 ab12 0 two\nlines")),
+            // Cut short by the server.
+            (2, Some("1 ab12 0 users\n2 cd")),
+            (2, Some("1 ab12 0 users")),
+            // A flag that is not 0 or 1, a missing field, an empty version.
+            (1, Some("1 ab12 t users")),
+            (1, Some("1 ab12")),
+            (1, Some(" ab12 0 users")),
+            // Rows counted, no text.
+            (1, None),
+        ] {
+            assert_eq!(list(count, text).rows(), None, "{text:?}");
+        }
+    }
 }

@@ -18,7 +18,9 @@ use crate::error::{Error, Refusal, Result, display_chain};
 use crate::migrator::Target;
 use crate::plan::{self, PlanStop, RollbackPlan};
 use crate::progress::{Event, Progress};
-use crate::records::{AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation};
+use crate::records::{
+    AppliedList, AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation,
+};
 use crate::state::{
     self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
 };
@@ -175,13 +177,13 @@ impl Session {
             .unwrap_or_default())
     }
 
-    /// The lean tracking rows `up` decides with, in one round trip (the
-    /// start-up no-op is this and the lock); `None` when the tracking tables
-    /// do not exist yet.
-    async fn tracked_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>> {
+    /// The lean tracking rows `up` decides with, as one value in one round
+    /// trip (the start-up no-op is this and the lock); `None` when the
+    /// tracking tables do not exist yet.
+    async fn tracked_list(&mut self) -> Result<Option<AppliedList>> {
         self.driver
             .tracking()
-            .applied_versions()
+            .applied_list()
             .await
             .map_err(Error::database("reading _rollback_migrations"))
     }
@@ -224,10 +226,19 @@ impl Session {
         let result = async {
             // Read before a rehearsal opens its transaction: on PostgreSQL the
             // error that says the table is missing would abort it.
-            let tracked = self.tracked_versions().await?;
-            let exists = tracked.is_some();
-            let plan =
-                state::plan_apply(set, &tracked.unwrap_or_default(), options.target.as_ref())?;
+            let list = self.tracked_list().await?;
+            let exists = list.is_some();
+            let full;
+            let lean = match list.as_ref().map(AppliedList::rows) {
+                None => Vec::new(),
+                Some(Some(rows)) => rows,
+                // Rows the list cannot hold: read as they are.
+                Some(None) => {
+                    full = self.applied().await?;
+                    full.iter().map(AppliedVersion::from).collect()
+                }
+            };
+            let plan = state::plan_apply(set, &lean, options.target.as_ref())?;
             // The full rows only when some have no file and the policy must
             // see them: the refusal lists them in order of application, and
             // a revert needs their stored downs.

@@ -205,7 +205,7 @@ pub(crate) fn plan_apply<'s>(
     if let Some(row) = applied.iter().find(|row| row.dirty) {
         return Err(Refusal::Dirty {
             migration: row.label(),
-            version: row.version.clone(),
+            version: row.version.to_owned(),
         }
         .into());
     }
@@ -214,11 +214,14 @@ pub(crate) fn plan_apply<'s>(
     let mut matched: Vec<Option<&AppliedVersion>> = vec![None; migrations.len()];
     let mut unknown = false;
     for row in applied {
-        let version = Version::parse(&row.version).unwrap_or_else(|| Version::__embedded("", ""));
-        match migrations.binary_search_by(|migration| order.compare(migration.version(), &version))
-        {
-            Ok(index) => matched[index] = Some(row),
-            Err(_) => unknown = true,
+        let found = Version::digits_of(row.version).and_then(|digits| {
+            migrations
+                .binary_search_by(|migration| order.compare_digits(migration.version(), &digits))
+                .ok()
+        });
+        match found {
+            Some(index) => matched[index] = Some(row),
+            None => unknown = true,
         }
     }
     let modified: Vec<String> = migrations

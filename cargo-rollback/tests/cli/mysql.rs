@@ -96,3 +96,89 @@ fn a_dirty_migration_finished_by_hand_is_repaired_as_applied() {
     assert_eq!(project.in_state("pending"), ["2"]);
     assert_eq!(project.schema(), ["table users"]);
 }
+
+/// A migration's clean row and audit row commit with the next migration's
+/// dirty marker: a next migration whose script fails before any DDL must not
+/// take them back with it, nor the data a migration of data statements wrote.
+#[test]
+fn a_failure_before_any_ddl_keeps_the_migrations_before_it_recorded() {
+    let Some(project) = Project::on(Db::MySql) else {
+        return;
+    };
+    project
+        .tables(&["users"])
+        .migration(
+            "2_seed",
+            "INSERT INTO users (id) VALUES (1);",
+            "DELETE FROM users WHERE id = 1;",
+        )
+        .migration(
+            "3_more",
+            "INSERT INTO users (id) VALUES (2);\nINSERT INTO no_such_table VALUES (1);",
+            "DELETE FROM users WHERE id = 2;",
+        );
+    project.run(&["up"]).code(1).one_line_error(&[
+        "migration 3 more failed at statement 2 of its up script",
+        &Db::MySql.no_such_table("no_such_table"),
+    ]);
+    assert_eq!(project.in_state("applied"), ["1", "2"]);
+    assert_eq!(project.in_state("pending"), ["3"]);
+    assert_eq!(project.query("SELECT id FROM users ORDER BY id"), ["1"]);
+    assert_eq!(
+        project.log_lines(),
+        ["apply 1 success", "apply 2 success", "apply 3 failure"]
+    );
+
+    // The same going down, with backups: the revert of 2 is recorded and
+    // its DELETE kept when the revert after it fails before any DDL.
+    project.write(
+        "migrations/3_more.up.sql",
+        "INSERT INTO users (id) VALUES (2);",
+    );
+    project.run(&["up"]).success();
+    project.write(
+        "migrations/1_users.down.sql",
+        "UPDATE users SET no_such_column = 1;\nDROP TABLE users;",
+    );
+    project.rollback(&["--all", "--use-file"]).code(1);
+    assert_eq!(project.in_state("applied"), ["1"]);
+    assert_eq!(project.in_state("pending"), ["2", "3"]);
+    assert_eq!(project.query("SELECT COUNT(*) FROM users"), ["0"]);
+    assert_eq!(
+        project.log_lines()[4..],
+        ["revert 3 success", "revert 2 success", "revert 1 failure"]
+    );
+}
+
+/// A run's last migration has no next one to commit its record with: it is
+/// recorded when the run ends, and the next run finds it applied and clean.
+#[test]
+fn the_last_migration_of_a_run_is_recorded_clean_and_logged() {
+    let Some(project) = Project::on(Db::MySql) else {
+        return;
+    };
+    project.tables(&["users", "teams"]);
+    project.run(&["up", "--to", "1"]).success();
+    assert_eq!(project.in_state("applied"), ["1"]);
+    assert!(
+        project.tracking_rows()[0].ends_with(" 0"),
+        "{:?}",
+        project.tracking_rows()
+    );
+    project.run(&["up"]).success();
+    assert_eq!(project.in_state("applied"), ["1", "2"]);
+    assert!(
+        project
+            .tracking_rows()
+            .iter()
+            .all(|row| row.ends_with(" 0")),
+        "{:?}",
+        project.tracking_rows()
+    );
+    project.rollback(&["--last", "1"]).success();
+    assert_eq!(project.in_state("applied"), ["1"]);
+    assert_eq!(
+        project.log_lines(),
+        ["apply 1 success", "apply 2 success", "revert 2 success"]
+    );
+}

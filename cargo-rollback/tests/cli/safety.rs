@@ -245,3 +245,26 @@ fn a_dirty_migration_blocks_everything_until_repaired(#[case] db: Db) {
     assert_eq!(project.in_state("applied"), ["1", "2", "3", "4"]);
     assert!(project.has_table("half"));
 }
+
+/// `up` reads the applied set as one value the database puts together; a
+/// row that value cannot carry whole (a name edited to hold a newline) is
+/// read as a row instead, and every check still holds.
+#[apply(each_database)]
+fn a_tracking_row_the_applied_list_cannot_carry_is_read_as_a_row(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.tables(&["users", "teams"]);
+    project.run(&["up", "--to", "1"]).success();
+    project.execute("UPDATE _rollback_migrations SET name = 'two\nlines'");
+    project.run(&["up"]).success();
+    assert_eq!(project.in_state("applied"), ["1", "2"]);
+    project.write(
+        "migrations/1_users.up.sql",
+        "CREATE TABLE users (id INTEGER);",
+    );
+    project
+        .run(&["up"])
+        .code(3)
+        .one_line_error(&["changed on disk", "1 users"]);
+}

@@ -153,9 +153,19 @@ pub(crate) async fn take(
 ) -> Result<Option<Backup>> {
     let dialect = driver.dialect();
     let writing = "taking a backup";
-    // The catalog is created with the first copy, not before: a rollback of
-    // migrations whose tables are empty writes no DDL for backups at all
-    // (each DDL statement is a commit on MySQL).
+    // Empty tables first: a rollback of migrations whose tables are empty
+    // reads nothing of the backup catalog, and writes no DDL for it (each
+    // DDL statement is a commit on MySQL); the catalog is created with the
+    // first copy.
+    let mut holding = Vec::new();
+    for target in targets {
+        if holds_data(driver, dialect, target).await? {
+            holding.push(target);
+        }
+    }
+    if holding.is_empty() {
+        return Ok(None);
+    }
     let mut created = driver
         .backups()
         .exists()
@@ -171,10 +181,7 @@ pub(crate) async fn take(
         1
     };
     let mut items = Vec::new();
-    for target in targets {
-        if !holds_data(driver, dialect, target).await? {
-            continue;
-        }
+    for target in holding {
         if !created {
             driver
                 .backups()

@@ -19,7 +19,7 @@ use super::ConnectOptions;
 use super::backups::BackupSql;
 use super::catalog::CatalogSql;
 use crate::error::{Error, Result};
-use crate::records::{AppliedMigration, AppliedVersion, LogEntry, Operation, Outcome};
+use crate::records::{AppliedList, AppliedMigration, LogEntry, Operation, Outcome};
 use crate::url::DatabaseUrl;
 
 /// One backend's spelling of the tracking statements.
@@ -34,10 +34,12 @@ pub(crate) struct TrackingSql {
     pub exists: &'static str,
     /// Every row of `_rollback_migrations`.
     pub select_applied: &'static str,
-    /// Every row of `_rollback_migrations`, only the columns of
-    /// [`AppliedVersion`], in its field order: what `up` decides with.
-    pub select_applied_versions: &'static str,
-    /// Whether an error of `select_applied` (or `select_applied_versions`)
+    /// One row: the number of rows of `_rollback_migrations` and their
+    /// [`AppliedList`] lines (`version up_checksum dirty name`, `dirty` as
+    /// `0` or `1`, joined by newlines; NULL for no rows): what `up` decides
+    /// with.
+    pub select_applied_list: &'static str,
+    /// Whether an error of `select_applied` (or `select_applied_list`)
     /// says the table does not exist, so that reading the applied set takes
     /// one round trip, not a look at the catalog first.
     pub missing_table: fn(&dyn sqlx::error::DatabaseError) -> bool,
@@ -82,9 +84,10 @@ pub(crate) trait TrackingTables: Send {
     /// exist yet.
     async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error>;
 
-    /// The lean form of every tracking row (see [`AppliedVersion`]), in one
-    /// round trip; `None` when the table does not exist yet.
-    async fn applied_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>, sqlx::Error>;
+    /// The lean form of every tracking row as one value (see
+    /// [`AppliedList`]), in one round trip; `None` when the table does not
+    /// exist yet.
+    async fn applied_list(&mut self) -> Result<Option<AppliedList>, sqlx::Error>;
 
     /// Inserts or replaces the row of `row.version`.
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error>;
@@ -250,26 +253,21 @@ where
             .map(Some)
     }
 
-    async fn applied_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>, sqlx::Error> {
+    async fn applied_list(&mut self) -> Result<Option<AppliedList>, sqlx::Error> {
         let Some(rows) = self
-            .select_tracked(self.sql.tracking.select_applied_versions)
+            .select_tracked(self.sql.tracking.select_applied_list)
             .await?
         else {
             return Ok(None);
         };
-        // By position: the query names the columns in this order, and a
-        // lookup by name searches the row's columns for each value.
-        rows.iter()
-            .map(|row| {
-                Ok(AppliedVersion {
-                    version: row.try_get(0usize)?,
-                    name: row.try_get(1usize)?,
-                    up_checksum: row.try_get(2usize)?,
-                    dirty: row.try_get(3usize)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map(Some)
+        // An aggregate's one row; by position, as the query names them.
+        let Some(row) = rows.first() else {
+            return Ok(Some(AppliedList::default()));
+        };
+        Ok(Some(AppliedList {
+            count: row.try_get(0usize)?,
+            lines: row.try_get(1usize)?,
+        }))
     }
 
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
@@ -408,10 +406,6 @@ where
 /// `select_applied` where the column names need no quoting.
 pub(crate) const SELECT_APPLIED: &str = "SELECT version, name, checksum_algorithm, up_checksum, \
      down_checksum, down_sql, applied_at, execution_ms, dirty, tool_version FROM _rollback_migrations";
-
-/// `select_applied_versions` where the column names need no quoting.
-pub(crate) const SELECT_APPLIED_VERSIONS: &str =
-    "SELECT version, name, up_checksum, dirty FROM _rollback_migrations";
 
 /// `insert_log` with `?` placeholders (SQLite, MySQL).
 #[cfg(any(feature = "sqlite", feature = "mysql"))]

@@ -7,6 +7,15 @@
 //! at the schema and run `repair`. The data statements of a script still run
 //! in a transaction, so a script of only DML rolls back cleanly.
 //!
+//! A migration's clean row and audit row are committed together with the
+//! next migration's dirty marker, in one round trip and one durable commit,
+//! or on their own when anything else is sent first (at the latest when the
+//! run releases its lock): each migration then costs one commit besides its
+//! DDL's own, where a commit for the marker and one for the clean row would
+//! cost two. A crash between a migration's last DDL statement and that
+//! commit leaves the migration dirty, as a crash just after its last DDL
+//! would in any case.
+//!
 //! The run lock is `GET_LOCK`, which is server-wide: its name carries a hash
 //! of the database name, so runs on different databases of one server do not
 //! wait for each other. The lock timeout also becomes the session's
@@ -25,12 +34,12 @@ use sqlx::{AssertSqlSafe, MySql, Row};
 use super::backups::with_question_marks;
 use super::catalog::CatalogSql;
 use super::connection::{
-    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED,
-    SELECT_APPLIED_VERSIONS, TrackingSql, connect_options,
+    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql,
+    connect_options,
 };
 use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables};
 use crate::error::{Error, Result};
-use crate::records::{AppliedMigration, AppliedVersion, LogEntry};
+use crate::records::{AppliedList, AppliedMigration, LogEntry};
 use crate::url::DatabaseUrl;
 
 /// The lock's name: under MySQL's 64-character limit for any database name.
@@ -178,7 +187,10 @@ const TRACKING: TrackingSql = TrackingSql {
     exists: "SELECT COUNT(*) FROM information_schema.tables
          WHERE table_schema = DATABASE() AND table_name = '_rollback_migrations'",
     select_applied: SELECT_APPLIED,
-    select_applied_versions: SELECT_APPLIED_VERSIONS,
+    // The server cuts GROUP_CONCAT at `group_concat_max_len`, which
+    // `MySqlDriver::open` raises; a list cut short by `max_allowed_packet`
+    // all the same no longer matches its count, and the rows are read.
+    select_applied_list: "SELECT COUNT(*), GROUP_CONCAT(version, ' ', up_checksum, ' ', IF(dirty, '1', '0'), ' ', name SEPARATOR '\n') FROM _rollback_migrations",
     // ER_NO_SUCH_TABLE
     missing_table: |error| error.code().as_deref() == Some("42S02"),
     upsert_applied: concat!(replace_applied!(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -194,10 +206,15 @@ pub(crate) struct MySqlDriver {
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     locked: bool,
-    /// The step's tracking change and audit row were sent with its
-    /// `COMMIT` (see [`MySqlDriver::write_and_commit`]): `commit_step` has
-    /// nothing left to send.
+    /// The step's tracking change and audit row are taken care of (see
+    /// [`MySqlDriver::hold_record`]): `commit_step` has nothing left to send.
     committed: bool,
+    /// The last successful step's tracking change and audit row, not sent
+    /// yet: they go with the next step's dirty marker, or on their own before
+    /// anything else reaches the server (except catalog reads and the
+    /// backups' writes, which either read or commit on their own, and so
+    /// never undo what the step left in an open transaction).
+    unsent_record: Option<String>,
 }
 
 impl MySqlDriver {
@@ -222,8 +239,11 @@ impl MySqlDriver {
         }
         // Whole seconds, at least one: the server's unit and minimum.
         let seconds = options.lock_timeout.as_secs_f64().ceil().max(1.0);
+        // `group_concat_max_len` (default 1,024 bytes on MySQL) so that
+        // the applied list of thousands of migrations is one value.
         let settings = format!(
-            "SET SESSION lock_wait_timeout = {seconds}, SESSION innodb_lock_wait_timeout = {seconds}"
+            "SET SESSION lock_wait_timeout = {seconds}, SESSION innodb_lock_wait_timeout = {seconds}, \
+             SESSION group_concat_max_len = 4294967295"
         );
         let mut conn =
             MigrationConnection::open(&connect_options, &settings, url, options, &SQL).await?;
@@ -247,6 +267,7 @@ impl MySqlDriver {
             statement_timeout: options.statement_timeout,
             locked: false,
             committed: false,
+            unsent_record: None,
         })
     }
 }
@@ -281,19 +302,26 @@ impl Driver for MySqlDriver {
         Ok(())
     }
 
+    /// Sends the last step's record first, so that it commits under the
+    /// lock, and releases the lock even when that fails.
     async fn unlock(&mut self) -> Result<()> {
+        let recorded = self.send_record().await.map_err(Error::database(
+            "recording the last migration and its audit row",
+        ));
         if !self.locked {
-            return Ok(());
+            return recorded;
         }
         self.locked = false;
-        sqlx::raw_sql(AssertSqlSafe(format!("DO RELEASE_LOCK({LOCK_NAME})")))
+        let released = sqlx::raw_sql(AssertSqlSafe(format!("DO RELEASE_LOCK({LOCK_NAME})")))
             .execute(&mut self.conn.conn)
             .await
             .map(drop)
-            .map_err(Error::database("releasing the migration lock"))
+            .map_err(Error::database("releasing the migration lock"));
+        recorded.and(released)
     }
 
     async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.committed = false;
         if no_transaction {
             Ok(())
@@ -304,6 +332,13 @@ impl Driver for MySqlDriver {
 
     /// `BEGIN` and the dirty marker in one round trip, the marker's values
     /// written as literals (a prepared statement cannot share a round trip).
+    /// The previous step's unsent record goes first, and the two commit
+    /// together before the script starts (then `BEGIN` again, for the
+    /// script's data statements): one commit for both, and a script that
+    /// fails before its first DDL statement cannot roll the record back.
+    /// Without one, the marker stays in the open transaction, and the
+    /// implicit commit before the script's first DDL statement makes it
+    /// durable.
     async fn begin_dirty_step(
         &mut self,
         no_transaction: bool,
@@ -311,22 +346,26 @@ impl Driver for MySqlDriver {
     ) -> Result<(), sqlx::Error> {
         self.committed = false;
         let upsert = upsert_literal(row);
-        if no_transaction {
-            self.conn.execute(&upsert).await
-        } else {
-            self.conn.execute(&format!("BEGIN; {upsert}")).await
-        }
+        let sql = match (self.unsent_record.take(), no_transaction) {
+            (None, true) => upsert,
+            (None, false) => format!("BEGIN; {upsert}"),
+            (Some(record), true) => format!("BEGIN; {record}; {upsert}; COMMIT"),
+            (Some(record), false) => format!("BEGIN; {record}; {upsert}; COMMIT; BEGIN"),
+        };
+        self.conn.execute(&sql).await
     }
 
     async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
         if std::mem::take(&mut self.committed) || no_transaction {
             Ok(())
         } else {
+            self.send_record().await?;
             self.conn.execute("COMMIT").await
         }
     }
 
     async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.committed = false;
         if no_transaction {
             Ok(())
@@ -336,10 +375,12 @@ impl Driver for MySqlDriver {
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.conn.execute(statement).await
     }
 
     async fn execute_counting(&mut self, statement: &str) -> Result<u64, sqlx::Error> {
+        self.send_record().await?;
         let result = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
             .execute(&mut self.conn.conn)
             .await?;
@@ -372,7 +413,10 @@ impl Driver for MySqlDriver {
         &mut self.conn
     }
 
-    async fn close(self: Box<Self>) {
+    async fn close(mut self: Box<Self>) {
+        // A failure here is reported by nothing: `unlock` has sent the
+        // record on every path that ran a step.
+        let _ = self.send_record().await;
         self.conn.close().await;
     }
 }
@@ -384,51 +428,65 @@ impl MySqlDriver {
         &mut self.conn
     }
 
-    /// A successful step's tracking change and audit row, with the step's
-    /// `COMMIT`, in one round trip and one transaction of their own. The
-    /// script's first DDL statement has committed the step's transaction
-    /// already (MySQL commits implicitly before and after each), so without
-    /// the `BEGIN` the two writes would autocommit one by one: two durable
-    /// commits, and a window where the row is clean but unlogged. After a
-    /// script of data statements only, the `BEGIN` commits the script with
-    /// its dirty marker first, which a crash would leave dirty, as it should.
-    async fn write_and_commit(&mut self, write: &str, entry: &LogEntry) -> Result<(), sqlx::Error> {
-        let log = insert_log_literal(entry);
-        self.conn
-            .execute(&format!("BEGIN; {write}; {log}; COMMIT"))
-            .await?;
+    /// Keeps a successful step's tracking change and audit row, to be sent
+    /// in one transaction with the next step's dirty marker, or alone by
+    /// [`MySqlDriver::send_record`]. Never as two autocommits: the script's
+    /// first DDL statement has ended the step's transaction already (MySQL
+    /// commits implicitly before and after each), so the two writes without a
+    /// `BEGIN` would be two durable commits, with a window where the row is
+    /// clean but unlogged. After a script of data statements only, its
+    /// transaction is still open until that `BEGIN` commits it, with its
+    /// dirty marker, which a crash in between would leave dirty, as it should.
+    async fn hold_record(&mut self, write: &str, entry: &LogEntry) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
+        self.unsent_record = Some(format!("{write}; {}", insert_log_literal(entry)));
         self.committed = true;
         Ok(())
+    }
+
+    /// Sends the unsent record, if there is one, in a transaction of its own.
+    async fn send_record(&mut self) -> Result<(), sqlx::Error> {
+        match self.unsent_record.take() {
+            Some(record) => self.conn.execute(&format!("BEGIN; {record}; COMMIT")).await,
+            None => Ok(()),
+        }
     }
 }
 
 #[async_trait]
 impl TrackingTables for MySqlDriver {
     async fn exists(&mut self) -> Result<bool, sqlx::Error> {
+        self.send_record().await?;
         self.shared().exists().await
     }
 
     async fn create(&mut self) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.shared().create().await
     }
 
     async fn applied(&mut self) -> Result<Option<Vec<AppliedMigration>>, sqlx::Error> {
+        self.send_record().await?;
         self.shared().applied().await
     }
 
-    async fn applied_versions(&mut self) -> Result<Option<Vec<AppliedVersion>>, sqlx::Error> {
-        self.shared().applied_versions().await
+    async fn applied_list(&mut self) -> Result<Option<AppliedList>, sqlx::Error> {
+        self.send_record().await?;
+        self.shared().applied_list().await
     }
 
     async fn save_applied(&mut self, row: &AppliedMigration) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.shared().save_applied(row).await
     }
 
     async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.shared().delete_applied(version).await
     }
 
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
         self.shared().insert_log(entry).await
     }
 
@@ -437,7 +495,7 @@ impl TrackingTables for MySqlDriver {
         row: &AppliedMigration,
         entry: &LogEntry,
     ) -> Result<(), sqlx::Error> {
-        self.write_and_commit(&upsert_literal(row), entry).await
+        self.hold_record(&upsert_literal(row), entry).await
     }
 
     async fn delete_applied_logged(
@@ -449,10 +507,11 @@ impl TrackingTables for MySqlDriver {
             "DELETE FROM _rollback_migrations WHERE version = {}",
             text_literal(version)
         );
-        self.write_and_commit(&delete, entry).await
+        self.hold_record(&delete, entry).await
     }
 
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
+        self.send_record().await?;
         self.shared().log(limit).await
     }
 }

@@ -19,8 +19,7 @@ use sqlx::{AssertSqlSafe, Postgres};
 use super::backups::{BackupSql, NEXT_ID, SELECT_BACKUPS, SELECT_ITEMS};
 use super::catalog::CatalogSql;
 use super::connection::{
-    BackendSql, MigrationConnection, SELECT_APPLIED, SELECT_APPLIED_VERSIONS, TrackingSql,
-    connect_options,
+    BackendSql, MigrationConnection, SELECT_APPLIED, TrackingSql, connect_options,
 };
 use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables, lock_error};
 use crate::error::{Error, Result};
@@ -225,7 +224,7 @@ const TRACKING: TrackingSql = TrackingSql {
          WHERE relname = '_rollback_migrations' AND relkind = 'r'
            AND pg_catalog.pg_table_is_visible(oid)",
     select_applied: SELECT_APPLIED,
-    select_applied_versions: SELECT_APPLIED_VERSIONS,
+    select_applied_list: "SELECT COUNT(*), string_agg(version || ' ' || up_checksum || ' ' || CASE WHEN dirty THEN '1' ELSE '0' END || ' ' || name, '\n') FROM _rollback_migrations",
     // undefined_table
     missing_table: |error| error.code().as_deref() == Some("42P01"),
     upsert_applied: upsert_applied!(),

@@ -22,8 +22,8 @@ use sqlx::{AssertSqlSafe, Connection, Sqlite};
 use super::backups::with_question_marks;
 use super::catalog::CatalogSql;
 use super::connection::{
-    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED,
-    SELECT_APPLIED_VERSIONS, TrackingSql, connect_options,
+    BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql,
+    connect_options,
 };
 use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables, lock_error};
 use crate::error::{Error, Result};
@@ -107,7 +107,7 @@ const TRACKING: TrackingSql = TrackingSql {
         );",
     exists: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_rollback_migrations'",
     select_applied: SELECT_APPLIED,
-    select_applied_versions: SELECT_APPLIED_VERSIONS,
+    select_applied_list: "SELECT COUNT(*), group_concat(version || ' ' || up_checksum || ' ' || dirty || ' ' || name, '\n') FROM _rollback_migrations",
     // SQLite gives a missing table the generic SQLITE_ERROR: only the message tells.
     missing_table: |error| error.message().starts_with("no such table"),
     upsert_applied: "INSERT OR REPLACE INTO _rollback_migrations
