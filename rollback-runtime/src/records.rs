@@ -250,6 +250,25 @@ pub struct LogEntry {
     pub actor: String,
 }
 
+/// What a successful step changes in `_rollback_migrations`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TrackingChange<'a> {
+    /// Nothing (a restore).
+    Unchanged,
+    /// The migration's row, as applied.
+    Save(&'a AppliedMigration),
+    /// The row of this version goes: the migration was reverted.
+    Delete(&'a str),
+}
+
+/// The record of a successful step, committed with it: its tracking change
+/// and its audit row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StepRecord<'a> {
+    pub change: TrackingChange<'a>,
+    pub entry: &'a LogEntry,
+}
+
 /// `user@host` of this process, for the audit log: looked up once per
 /// process (the user database and the host name), not once per audit row.
 pub(crate) fn actor() -> String {

@@ -565,3 +565,37 @@ fn json_output_of_up_and_revert_lists_the_steps(#[case] db: Db) {
     assert_eq!(steps[0]["version"], "20260112093400");
     assert_eq!(steps[1]["version"], "20260112093300");
 }
+
+/// A step's record goes into the tracking tables written in as literals on
+/// PostgreSQL and MySQL (so that it shares a round trip): quotes,
+/// backslashes and any other character in a name or a stored down must come
+/// back as written, and the stored down must still run.
+#[apply(each_database)]
+fn names_and_stored_downs_keep_every_character(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    let comment = r"-- it's a \ back'slash\\ and é ☃ $$ '' \' \n";
+    project.migration(
+        "1_it's_users",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);",
+        &format!("{comment}\nDROP TABLE users;"),
+    );
+    project.run(&["up"]).success();
+    assert_eq!(
+        project.query("SELECT name FROM _rollback_migrations"),
+        ["it's_users"]
+    );
+    let stored = project.query("SELECT down_sql FROM _rollback_migrations");
+    assert!(stored[0].starts_with(comment), "{stored:?}");
+    project.write(
+        "migrations/1_it's_users.down.sql",
+        "DROP TABLE nothing_here;",
+    );
+    project.rollback(&["--use-stored"]).success();
+    assert_eq!(project.schema(), Vec::<String>::new());
+    assert_eq!(
+        project.query("SELECT name FROM _rollback_log ORDER BY id"),
+        ["it's_users", "it's_users"]
+    );
+}

@@ -52,13 +52,6 @@ pub(crate) struct TrackingSql {
     /// Inserts a log row: operation, version, name, started_at, finished_at,
     /// outcome, error, rows_backed_up, actor.
     pub insert_log: &'static str,
-    /// `upsert_applied` and `insert_log` as one statement, their parameters
-    /// in that order, where the database has one (PostgreSQL's data-modifying
-    /// `WITH`): a migration's tracking row and its audit row then cost one
-    /// round trip, not two. `None`: the two statements run one after the other.
-    pub upsert_applied_logged: Option<&'static str>,
-    /// `delete_applied` and `insert_log` as one statement, likewise.
-    pub delete_applied_logged: Option<&'static str>,
     /// The newest N log rows (N bound as an integer), oldest first.
     pub select_log: &'static str,
 }
@@ -96,21 +89,6 @@ pub(crate) trait TrackingTables: Send {
 
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error>;
 
-    /// `save_applied` then `insert_log`, in one round trip where the backend can.
-    async fn save_applied_logged(
-        &mut self,
-        row: &AppliedMigration,
-        entry: &LogEntry,
-    ) -> Result<(), sqlx::Error>;
-
-    /// `delete_applied` then `insert_log`, in one round trip where the backend can.
-    async fn delete_applied_logged(
-        &mut self,
-        version: &str,
-        entry: &LogEntry,
-    ) -> Result<(), sqlx::Error>;
-
-    /// The newest `limit` log rows, oldest first.
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error>;
 }
 
@@ -287,36 +265,6 @@ where
 
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error> {
         bind_log(sqlx::query(self.sql.tracking.insert_log), entry)
-            .execute(&mut self.conn)
-            .await
-            .map(drop)
-    }
-
-    async fn save_applied_logged(
-        &mut self,
-        row: &AppliedMigration,
-        entry: &LogEntry,
-    ) -> Result<(), sqlx::Error> {
-        let Some(sql) = self.sql.tracking.upsert_applied_logged else {
-            self.save_applied(row).await?;
-            return self.insert_log(entry).await;
-        };
-        bind_log(bind_applied(sqlx::query(sql), row), entry)
-            .execute(&mut self.conn)
-            .await
-            .map(drop)
-    }
-
-    async fn delete_applied_logged(
-        &mut self,
-        version: &str,
-        entry: &LogEntry,
-    ) -> Result<(), sqlx::Error> {
-        let Some(sql) = self.sql.tracking.delete_applied_logged else {
-            self.delete_applied(version).await?;
-            return self.insert_log(entry).await;
-        };
-        bind_log(sqlx::query(sql).bind(version), entry)
             .execute(&mut self.conn)
             .await
             .map(drop)

@@ -4,6 +4,8 @@
 mod backups;
 mod catalog;
 mod connection;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod literals;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
@@ -19,7 +21,7 @@ use async_trait::async_trait;
 use rollback_core::sql::{Dialect, TableName};
 
 use crate::error::{Error, Result};
-use crate::records::AppliedMigration;
+use crate::records::{AppliedMigration, StepRecord, TrackingChange};
 use crate::url::DatabaseUrl;
 pub(crate) use backups::BackupTables;
 pub(crate) use catalog::{Catalog, ColumnInfo};
@@ -53,7 +55,7 @@ impl Default for ConnectOptions {
 
 /// A connection to one database, with the tracking tables behind it.
 ///
-/// A run goes `lock`, then for each migration `begin_step` … `commit_step`
+/// A run goes `lock`, then for each migration `begin_step` … `finish_step`
 /// (or `rollback_step`), then `unlock`, on every exit path.
 #[async_trait]
 pub(crate) trait Driver: Send {
@@ -98,6 +100,27 @@ pub(crate) trait Driver: Send {
         } else {
             self.execute("COMMIT").await
         }
+    }
+
+    /// Ends a successful step: its record written inside the step's
+    /// transaction, then committed, so that the two commit together (one
+    /// commit per migration, and never a logged success that did not
+    /// happen). By default the tracking change, the audit row and the commit
+    /// one after the other; PostgreSQL sends them in one round trip, MySQL
+    /// with the next step's dirty marker.
+    async fn finish_step(
+        &mut self,
+        no_transaction: bool,
+        record: &StepRecord<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let tables = self.tracking();
+        match record.change {
+            TrackingChange::Unchanged => {}
+            TrackingChange::Save(row) => tables.save_applied(row).await?,
+            TrackingChange::Delete(version) => tables.delete_applied(version).await?,
+        }
+        tables.insert_log(record.entry).await?;
+        self.commit_step(no_transaction).await
     }
 
     async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {

@@ -37,9 +37,10 @@ use super::connection::{
     BackendSql, INSERT_LOG_QUESTION_MARKS, MigrationConnection, SELECT_APPLIED, TrackingSql,
     connect_options,
 };
+use super::literals::LiteralStyle;
 use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables};
 use crate::error::{Error, Result};
-use crate::records::{AppliedList, AppliedMigration, LogEntry};
+use crate::records::{AppliedList, AppliedMigration, LogEntry, StepRecord, TrackingChange};
 use crate::url::DatabaseUrl;
 
 /// The lock's name: under MySQL's 64-character limit for any database name.
@@ -196,8 +197,6 @@ const TRACKING: TrackingSql = TrackingSql {
     upsert_applied: concat!(replace_applied!(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
-    upsert_applied_logged: None,
-    delete_applied_logged: None,
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
 };
 
@@ -206,9 +205,6 @@ pub(crate) struct MySqlDriver {
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     locked: bool,
-    /// The step's tracking change and audit row are taken care of (see
-    /// [`MySqlDriver::hold_record`]): `commit_step` has nothing left to send.
-    committed: bool,
     /// The last successful step's tracking change and audit row, not sent
     /// yet: they go with the next step's dirty marker, or on their own before
     /// anything else reaches the server (except catalog reads and the
@@ -266,7 +262,6 @@ impl MySqlDriver {
             lock_timeout: options.lock_timeout,
             statement_timeout: options.statement_timeout,
             locked: false,
-            committed: false,
             unsent_record: None,
         })
     }
@@ -322,7 +317,6 @@ impl Driver for MySqlDriver {
 
     async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
         self.send_record().await?;
-        self.committed = false;
         if no_transaction {
             Ok(())
         } else {
@@ -344,7 +338,6 @@ impl Driver for MySqlDriver {
         no_transaction: bool,
         row: &AppliedMigration,
     ) -> Result<(), sqlx::Error> {
-        self.committed = false;
         let upsert = upsert_literal(row);
         let sql = match (self.unsent_record.take(), no_transaction) {
             (None, true) => upsert,
@@ -355,18 +348,30 @@ impl Driver for MySqlDriver {
         self.conn.execute(&sql).await
     }
 
-    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
-        if std::mem::take(&mut self.committed) || no_transaction {
-            Ok(())
-        } else {
-            self.send_record().await?;
-            self.conn.execute("COMMIT").await
-        }
+    /// Keeps an applied or reverted migration's record to commit with the
+    /// next step's dirty marker ([`MySqlDriver::hold_record`]); a restore's
+    /// is written and committed at once, inside its transaction.
+    async fn finish_step(
+        &mut self,
+        no_transaction: bool,
+        record: &StepRecord<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let write = match record.change {
+            TrackingChange::Unchanged => {
+                self.insert_log(record.entry).await?;
+                return self.commit_step(no_transaction).await;
+            }
+            TrackingChange::Save(row) => upsert_literal(row),
+            TrackingChange::Delete(version) => format!(
+                "DELETE FROM _rollback_migrations WHERE version = {}",
+                text_literal(version)
+            ),
+        };
+        self.hold_record(&write, record.entry).await
     }
 
     async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
         self.send_record().await?;
-        self.committed = false;
         if no_transaction {
             Ok(())
         } else {
@@ -440,7 +445,6 @@ impl MySqlDriver {
     async fn hold_record(&mut self, write: &str, entry: &LogEntry) -> Result<(), sqlx::Error> {
         self.send_record().await?;
         self.unsent_record = Some(format!("{write}; {}", insert_log_literal(entry)));
-        self.committed = true;
         Ok(())
     }
 
@@ -490,69 +494,29 @@ impl TrackingTables for MySqlDriver {
         self.shared().insert_log(entry).await
     }
 
-    async fn save_applied_logged(
-        &mut self,
-        row: &AppliedMigration,
-        entry: &LogEntry,
-    ) -> Result<(), sqlx::Error> {
-        self.hold_record(&upsert_literal(row), entry).await
-    }
-
-    async fn delete_applied_logged(
-        &mut self,
-        version: &str,
-        entry: &LogEntry,
-    ) -> Result<(), sqlx::Error> {
-        let delete = format!(
-            "DELETE FROM _rollback_migrations WHERE version = {}",
-            text_literal(version)
-        );
-        self.hold_record(&delete, entry).await
-    }
-
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error> {
         self.send_record().await?;
         self.shared().log(limit).await
     }
 }
 
+/// How the MySQL driver writes a step's record in.
+const LITERALS: LiteralStyle = LiteralStyle {
+    text: text_literal,
+    time: datetime_literal,
+};
+
 /// `upsert_applied` with the row's values written in.
 fn upsert_literal(row: &AppliedMigration) -> String {
     format!(
-        concat!(
-            replace_applied!(),
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-        ),
-        text_literal(&row.version),
-        text_literal(&row.name),
-        text_literal(&row.checksum_algorithm),
-        text_literal(&row.up_checksum),
-        text_literal(&row.down_checksum),
-        text_literal(&row.down_sql),
-        datetime_literal(row.applied_at),
-        row.execution_ms,
-        if row.dirty { "TRUE" } else { "FALSE" },
-        text_literal(&row.tool_version),
+        concat!(replace_applied!(), "{}"),
+        LITERALS.applied_values(row)
     )
 }
 
 /// `insert_log` with the entry's values written in.
 fn insert_log_literal(entry: &LogEntry) -> String {
-    format!(
-        concat!(insert_log!(), "({}, {}, {}, {}, {}, {}, {}, {}, {})"),
-        text_literal(entry.operation.as_str()),
-        text_literal(&entry.version),
-        text_literal(&entry.name),
-        datetime_literal(entry.started_at),
-        datetime_literal(entry.finished_at),
-        text_literal(entry.outcome.as_str()),
-        entry
-            .error
-            .as_deref()
-            .map_or_else(|| "NULL".to_owned(), text_literal),
-        entry.rows_backed_up,
-        text_literal(&entry.actor),
-    )
+    format!(concat!(insert_log!(), "{}"), LITERALS.log_values(entry))
 }
 
 /// A string as a hexadecimal literal in utf8mb4: no character needs escaping,

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rollback_core::sql::{Dialect, TableName};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Postgres};
@@ -21,9 +22,11 @@ use super::catalog::CatalogSql;
 use super::connection::{
     BackendSql, MigrationConnection, SELECT_APPLIED, TrackingSql, connect_options,
 };
+use super::literals::LiteralStyle;
 use super::{BackupTables, Catalog, ConnectOptions, Driver, Limit, TrackingTables, lock_error};
 use crate::error::{Error, Result};
 use crate::quote;
+use crate::records::{StepRecord, TrackingChange};
 use crate::url::DatabaseUrl;
 
 /// The advisory lock's key: the same in every process of every version of
@@ -160,13 +163,20 @@ static SQL: BackendSql = BackendSql {
 
 /// The tracking statements, as macros so that the combined ones
 /// (`…_logged`) are built from the same text.
-macro_rules! upsert_applied {
+/// `upsert_applied` up to its values, for the prepared form and the literal one.
+macro_rules! insert_applied {
     () => {
         "INSERT INTO _rollback_migrations
             (version, name, checksum_algorithm, up_checksum, down_checksum, down_sql,
              applied_at, execution_ms, dirty, tool_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (version) DO UPDATE SET
+         VALUES "
+    };
+}
+
+/// `upsert_applied` after its values.
+macro_rules! on_conflict_update {
+    () => {
+        " ON CONFLICT (version) DO UPDATE SET
             name = EXCLUDED.name,
             checksum_algorithm = EXCLUDED.checksum_algorithm,
             up_checksum = EXCLUDED.up_checksum,
@@ -176,12 +186,6 @@ macro_rules! upsert_applied {
             execution_ms = EXCLUDED.execution_ms,
             dirty = EXCLUDED.dirty,
             tool_version = EXCLUDED.tool_version"
-    };
-}
-
-macro_rules! delete_applied {
-    () => {
-        "DELETE FROM _rollback_migrations WHERE version = $1"
     };
 }
 
@@ -227,23 +231,13 @@ const TRACKING: TrackingSql = TrackingSql {
     select_applied_list: "SELECT COUNT(*), string_agg(version || ' ' || up_checksum || ' ' || CASE WHEN dirty THEN '1' ELSE '0' END || ' ' || name, '\n') FROM _rollback_migrations",
     // undefined_table
     missing_table: |error| error.code().as_deref() == Some("42P01"),
-    upsert_applied: upsert_applied!(),
-    delete_applied: delete_applied!(),
+    upsert_applied: concat!(
+        insert_applied!(),
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        on_conflict_update!()
+    ),
+    delete_applied: "DELETE FROM _rollback_migrations WHERE version = $1",
     insert_log: concat!(insert_log!(), "($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-    upsert_applied_logged: Some(concat!(
-        "WITH applied AS (",
-        upsert_applied!(),
-        ") ",
-        insert_log!(),
-        "($11, $12, $13, $14, $15, $16, $17, $18, $19)"
-    )),
-    delete_applied_logged: Some(concat!(
-        "WITH applied AS (",
-        delete_applied!(),
-        ") ",
-        insert_log!(),
-        "($2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    )),
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT $1) AS newest ORDER BY id",
 };
 
@@ -348,12 +342,44 @@ impl Driver for PostgresDriver {
         }
     }
 
-    async fn commit_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
-        match (self.rehearsing, no_transaction) {
-            (true, _) => self.conn.execute("RELEASE _rollback_step").await,
-            (false, true) => Ok(()),
-            (false, false) => self.conn.execute("COMMIT").await,
-        }
+    /// The tracking change and the audit row as one statement (a
+    /// data-modifying `WITH`), and the `COMMIT`, in one round trip: the
+    /// values written in as literals, since a prepared statement cannot share
+    /// a round trip. A failure of either ends the transaction, which the
+    /// engine then rolls back.
+    async fn finish_step(
+        &mut self,
+        no_transaction: bool,
+        record: &StepRecord<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let log = format!(
+            concat!(insert_log!(), "{}"),
+            LITERALS.log_values(record.entry)
+        );
+        let write = match record.change {
+            TrackingChange::Unchanged => log,
+            TrackingChange::Save(row) => format!(
+                concat!(
+                    "WITH applied AS (",
+                    insert_applied!(),
+                    "{}",
+                    on_conflict_update!(),
+                    ") {}"
+                ),
+                LITERALS.applied_values(row),
+                log
+            ),
+            TrackingChange::Delete(version) => format!(
+                "WITH applied AS (DELETE FROM _rollback_migrations WHERE version = {}) {log}",
+                text_literal(version)
+            ),
+        };
+        let end = match (self.rehearsing, no_transaction) {
+            (true, _) => "; RELEASE _rollback_step",
+            (false, true) => "",
+            (false, false) => "; COMMIT",
+        };
+        self.conn.execute(&format!("{write}{end}")).await
     }
 
     async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
@@ -424,4 +450,31 @@ impl Driver for PostgresDriver {
     async fn close(self: Box<Self>) {
         self.conn.close().await;
     }
+}
+
+/// How the PostgreSQL driver writes a step's record in.
+const LITERALS: LiteralStyle = LiteralStyle {
+    text: text_literal,
+    time: timestamp_literal,
+};
+
+/// A string as an escape string literal (`E'…'`, quotes and backslashes
+/// doubled), read the same whatever `standard_conforming_strings` says.
+fn text_literal(value: &str) -> String {
+    let mut literal = String::with_capacity(value.len() + 3);
+    literal.push_str("E'");
+    for c in value.chars() {
+        if c == '\'' || c == '\\' {
+            literal.push(c);
+        }
+        literal.push(c);
+    }
+    literal.push('\'');
+    literal
+}
+
+/// A `TIMESTAMPTZ` literal in UTC, to the microsecond (PostgreSQL's
+/// precision), the value sqlx binds for a `DateTime<Utc>`.
+fn timestamp_literal(value: DateTime<Utc>) -> String {
+    value.format("'%Y-%m-%d %H:%M:%S%.6f+00'").to_string()
 }

@@ -116,8 +116,6 @@ const TRACKING: TrackingSql = TrackingSql {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
-    upsert_applied_logged: None,
-    delete_applied_logged: None,
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
 };
 

@@ -4,10 +4,9 @@ use chrono::Utc;
 use rollback_core::{MigrationSet, Version};
 
 use super::Session;
-use super::step::Tracking;
 use crate::backup::{self, Backup, RestoreReport};
 use crate::error::{Error, Refusal, Result};
-use crate::records::Operation;
+use crate::records::{Operation, TrackingChange};
 use crate::state;
 
 impl Session {
@@ -109,7 +108,7 @@ impl Session {
             started,
             outcome,
             rows,
-            Tracking::Unchanged,
+            TrackingChange::Unchanged,
         )
         .await
     }

@@ -14,7 +14,9 @@ use crate::error::{Error, Result, display_chain};
 use crate::execute::{ScriptRun, run_script};
 use crate::plan;
 use crate::progress::{Event, Progress};
-use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, actor};
+use crate::records::{
+    AppliedMigration, LogEntry, Operation, Outcome, StepRecord, TrackingChange, actor,
+};
 use crate::state::DownScript;
 
 impl Session {
@@ -65,7 +67,7 @@ impl Session {
                 started,
                 outcome,
                 0,
-                Tracking::Save(&row),
+                TrackingChange::Save(&row),
             )
             .await;
         if let Err(error) = &finished
@@ -145,7 +147,7 @@ impl Session {
                 started,
                 outcome,
                 rows_backed_up,
-                Tracking::Delete(&row.version),
+                TrackingChange::Delete(&row.version),
             )
             .await;
         if let Err(error) = &finished
@@ -230,11 +232,10 @@ impl Session {
     }
 
     /// Ends a step with its audit row. A success writes its tracking change
-    /// and the audit row inside the step's transaction (in one round trip
-    /// where the database can), so that they commit with the step: one commit
-    /// per migration, and never a logged success that did not happen. A
-    /// failure is rolled back, and it or a commit that failed is then logged
-    /// on its own.
+    /// and the audit row inside the step's transaction and commits them with
+    /// it ([`Driver::finish_step`](crate::driver::Driver::finish_step)). A
+    /// failure, or a record or commit that failed, is rolled back, and then
+    /// logged on its own.
     #[expect(clippy::too_many_arguments, reason = "the audit row's fields")]
     pub(super) async fn finish_step<T>(
         &mut self,
@@ -245,22 +246,24 @@ impl Session {
         started: DateTime<Utc>,
         outcome: Result<T>,
         rows_backed_up: i64,
-        tracking: Tracking<'_>,
+        change: TrackingChange<'_>,
     ) -> Result<T> {
         let error = match outcome {
-            Ok(value) => match self
-                .record(
-                    tracking,
-                    &log_entry(operation, version, name, started, None, rows_backed_up),
-                )
-                .await
-            {
-                Ok(()) => match self.driver.commit_step(no_transaction).await {
+            Ok(value) => {
+                let entry = log_entry(operation, version, name, started, None, rows_backed_up);
+                let record = StepRecord {
+                    change,
+                    entry: &entry,
+                };
+                match self.driver.finish_step(no_transaction, &record).await {
                     Ok(()) => return Ok(value),
-                    Err(source) => Error::database("committing the migration")(source),
-                },
-                Err(error) => self.roll_back_step(no_transaction, error).await,
-            },
+                    Err(source) => {
+                        let error =
+                            Error::database("committing the migration with its record")(source);
+                        self.roll_back_step(no_transaction, error).await
+                    }
+                }
+            }
             Err(error) => self.roll_back_step(no_transaction, error).await,
         };
         self.audit(
@@ -273,17 +276,6 @@ impl Session {
         )
         .await?;
         Err(error)
-    }
-
-    /// A successful step's tracking change and audit row.
-    async fn record(&mut self, tracking: Tracking<'_>, entry: &LogEntry) -> Result<()> {
-        let tables = self.driver.tracking();
-        match tracking {
-            Tracking::Unchanged => tables.insert_log(entry).await,
-            Tracking::Save(row) => tables.save_applied_logged(row, entry).await,
-            Tracking::Delete(version) => tables.delete_applied_logged(version, entry).await,
-        }
-        .map_err(Error::database("recording the migration and its audit row"))
     }
 
     /// Rolls a failed step back and hands its error on: the step's own error
@@ -309,17 +301,6 @@ impl Session {
             .await
             .map_err(Error::database("writing _rollback_log"))
     }
-}
-
-/// What a successful step changes in `_rollback_migrations`, written with
-/// its audit row.
-pub(super) enum Tracking<'a> {
-    /// Nothing (a restore).
-    Unchanged,
-    /// The migration's row, as applied.
-    Save(&'a AppliedMigration),
-    /// The row of this version goes: the migration was reverted.
-    Delete(&'a str),
 }
 
 /// The audit row of one operation, finished now.
