@@ -421,3 +421,48 @@ fn an_empty_table_has_nothing_to_back_up(#[case] db: Db) {
         serde_json::json!([])
     );
 }
+
+#[apply(each_database)]
+fn a_table_emptied_before_the_rollback_has_nothing_to_back_up(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.tables(&["users"]);
+    project.run(&["up"]).success();
+    project.execute("INSERT INTO users (id) VALUES (1)");
+    project.execute("DELETE FROM users");
+    let run = project.rollback(&["--all"]);
+    run.success();
+    assert!(!run.stdout.contains("Backed up"), "{}", run.stdout);
+    assert!(!project.has_table("_rollback_backups"));
+}
+
+/// A partitioned table's rows live in its partitions: the catalog shows the
+/// parent without a page, and it is read, not taken for empty.
+#[test]
+fn a_postgres_partitioned_table_with_rows_is_backed_up() {
+    let Some(project) = Project::on(Db::Postgres) else {
+        return;
+    };
+    project.migration(
+        "1_events",
+        "CREATE TABLE events (id INT NOT NULL, at DATE NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+         CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+        "DROP TABLE events;",
+    );
+    project.run(&["up"]).success();
+    project.execute("INSERT INTO events VALUES (1, '2026-12-02'), (2, '2026-12-03')");
+    let run = project.rollback(&["--all"]);
+    run.success();
+    assert!(
+        run.stdout.contains("(2 rows) as backup 1"),
+        "{}",
+        run.stdout
+    );
+    project.run(&["up"]).success();
+    project.run(&["restore"]).success();
+    assert_eq!(
+        project.query("SELECT id::text FROM events ORDER BY id"),
+        ["1", "2"]
+    );
+}

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use rollback_core::sql::{Dialect, TableName};
 use serde::Serialize;
 
-use crate::driver::{ColumnInfo, Driver};
+use crate::driver::{ColumnInfo, Driver, Presence};
 use crate::error::{Error, Refusal, Result};
 use crate::quote;
 
@@ -225,20 +225,20 @@ pub(crate) async fn take(
 }
 
 /// Whether `target`'s table exists and has a row: an empty table (or a column
-/// of one) has nothing to lose, and gets no copy.
+/// of one) has nothing to lose, and gets no copy. The catalog answers first;
+/// the table is read only when it cannot.
 async fn holds_data(
     driver: &mut dyn Driver,
     dialect: Dialect,
     target: &BackupTarget,
 ) -> Result<bool> {
     let reading = "reading the catalog for a backup";
-    if driver
+    let presence = driver
         .catalog()
-        .columns(&target.table)
+        .presence(&target.table)
         .await
-        .map_err(Error::database(reading))?
-        .is_empty()
-    {
+        .map_err(Error::database(reading))?;
+    if presence != Presence::Unknown {
         return Ok(false);
     }
     let rows = driver

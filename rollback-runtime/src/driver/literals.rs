@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::records::{AppliedMigration, LogEntry};
+use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE};
 
 /// How one backend writes a text and a timestamp as literals that no
 /// session setting can misread.
@@ -32,6 +32,14 @@ impl LiteralStyle {
             row.execution_ms,
             if row.dirty { "TRUE" } else { "FALSE" },
             text(&row.tool_version),
+        )
+    }
+
+    /// The statement that forgets a reverted migration's tracking row.
+    pub(crate) fn delete_applied(&self, version: &str) -> String {
+        format!(
+            "DELETE FROM {MIGRATIONS_TABLE} WHERE version = {}",
+            (self.text)(version)
         )
     }
 

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::records::{AppliedMigration, StepRecord, TrackingChange};
 use crate::url::DatabaseUrl;
 pub(crate) use backups::BackupTables;
-pub(crate) use catalog::{Catalog, ColumnInfo};
+pub(crate) use catalog::{Catalog, ColumnInfo, Presence};
 pub(crate) use connection::TrackingTables;
 
 /// How to open a connection.

@@ -129,6 +129,11 @@ static SQL: BackendSql = BackendSql {
             schema!(),
             " AND table_name = ?"
         ),
+        presence: concat!(
+            "SELECT CAST(1 AS SIGNED) FROM information_schema.tables WHERE table_schema = ",
+            schema!(),
+            " AND table_name = ?"
+        ),
         schema_tables: "SELECT table_name FROM information_schema.tables
              WHERE table_schema = ? AND table_type = 'BASE TABLE' AND ? IS NOT NULL ORDER BY 1",
     },
@@ -362,10 +367,7 @@ impl Driver for MySqlDriver {
                 return self.commit_step(no_transaction).await;
             }
             TrackingChange::Save(row) => upsert_literal(row),
-            TrackingChange::Delete(version) => format!(
-                "DELETE FROM _rollback_migrations WHERE version = {}",
-                text_literal(version)
-            ),
+            TrackingChange::Delete(version) => LITERALS.delete_applied(version),
         };
         self.hold_record(&write, record.entry).await
     }

@@ -115,6 +115,13 @@ static SQL: BackendSql = BackendSql {
             schema!(),
             " AND c.relname = $2"
         ),
+        presence: concat!(
+            "SELECT (c.relkind <> 'r' OR pg_catalog.pg_relation_size(c.oid) > 0)::int::int8
+             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ",
+            schema!(),
+            " AND c.relname = $2"
+        ),
         schema_tables: "SELECT c.relname::text
              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND $2::text IS NOT NULL ORDER BY 1",
@@ -370,8 +377,8 @@ impl Driver for PostgresDriver {
                 log
             ),
             TrackingChange::Delete(version) => format!(
-                "WITH applied AS (DELETE FROM _rollback_migrations WHERE version = {}) {log}",
-                text_literal(version)
+                "WITH applied AS ({}) {log}",
+                LITERALS.delete_applied(version)
             ),
         };
         let end = match (self.rehearsing, no_transaction) {

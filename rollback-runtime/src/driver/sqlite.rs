@@ -48,6 +48,7 @@ static SQL: BackendSql = BackendSql {
              WHERE type = 'view' AND instr(lower(sql), lower(?2)) > 0 ORDER BY 1",
         size: "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat
              WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = ?2 COLLATE NOCASE)",
+        presence: "SELECT 1 FROM pragma_table_info(?2) LIMIT 1",
         schema_tables: "SELECT name FROM sqlite_master
              WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
                AND ?1 = 'main' AND ?2 IS NOT NULL ORDER BY 1",

@@ -1,21 +1,19 @@
-//! The tracking tables of each backend against a real database.
+//! The tracking tables and catalog lookups of each backend against a real
+//! database.
 
 use chrono::Utc;
-use rollback_core::sql::Dialect;
+use rollback_core::sql::{Dialect, TableName};
 
-use super::{ConnectOptions, connect};
+use super::{ConnectOptions, Driver, Presence, connect};
 use crate::records::AppliedMigration;
 use crate::test_servers::server;
 use crate::url::DatabaseUrl;
 use crate::verify::scratch::Scratch;
 
-/// The applied list that `up` reads comes back whole, well past MySQL's
-/// default `group_concat_max_len` of 1,024 bytes: a list cut there would be
-/// read row by row instead, correct but at the cost the list saves.
-async fn a_long_applied_list_comes_back_whole(dialect: Dialect) {
-    let Some(server) = server(dialect) else {
-        return;
-    };
+/// A connection to a new scratch database on `dialect`'s test server; none
+/// when that server is not configured.
+async fn scratch_driver(dialect: Dialect) -> Option<(Scratch, Box<dyn Driver>)> {
+    let server = server(dialect)?;
     let scratch = Scratch::create(&DatabaseUrl::parse(&server).unwrap())
         .await
         .unwrap();
@@ -23,7 +21,22 @@ async fn a_long_applied_list_comes_back_whole(dialect: Dialect) {
         create_if_missing: true,
         ..ConnectOptions::default()
     };
-    let mut driver = connect(scratch.url(), &options).await.unwrap();
+    let driver = connect(scratch.url(), &options).await.unwrap();
+    Some((scratch, driver))
+}
+
+/// The applied list that `up` reads comes back whole, well past MySQL's
+/// default `group_concat_max_len` of 1,024 bytes: a list cut there would be
+/// read row by row instead, correct but at the cost the list saves.
+#[rstest::rstest]
+#[case::sqlite(Dialect::Sqlite)]
+#[case::postgres(Dialect::Postgres)]
+#[case::mysql(Dialect::MySql)]
+#[tokio::test]
+async fn a_long_applied_list_comes_back_whole(#[case] dialect: Dialect) {
+    let Some((scratch, mut driver)) = scratch_driver(dialect).await else {
+        return;
+    };
     let tracking = driver.tracking();
     tracking.create().await.unwrap();
     for version in 1..=100 {
@@ -57,17 +70,60 @@ async fn a_long_applied_list_comes_back_whole(dialect: Dialect) {
     scratch.remove().await.unwrap();
 }
 
+/// The catalog's lookup before a backup: a missing table, one the catalog
+/// shows empty (PostgreSQL: a plain table without a page), and one it cannot
+/// answer for, which the backup then reads. A table that once held rows, and
+/// a partitioned table whose rows live in its partitions, are never taken
+/// for empty.
+#[rstest::rstest]
+#[case::sqlite(Dialect::Sqlite)]
+#[case::postgres(Dialect::Postgres)]
+#[case::mysql(Dialect::MySql)]
 #[tokio::test]
-async fn a_long_applied_list_comes_back_whole_on_sqlite() {
-    a_long_applied_list_comes_back_whole(Dialect::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_long_applied_list_comes_back_whole_on_postgres() {
-    a_long_applied_list_comes_back_whole(Dialect::Postgres).await;
-}
-
-#[tokio::test]
-async fn a_long_applied_list_comes_back_whole_on_mysql() {
-    a_long_applied_list_comes_back_whole(Dialect::MySql).await;
+async fn the_catalog_tells_what_it_can_of_a_tables_rows(#[case] dialect: Dialect) {
+    let Some((scratch, mut driver)) = scratch_driver(dialect).await else {
+        return;
+    };
+    let mut setup = vec![
+        "CREATE TABLE fresh (id INT)",
+        "CREATE TABLE emptied (id INT)",
+        "INSERT INTO emptied VALUES (1)",
+        "DELETE FROM emptied",
+        "CREATE TABLE filled (id INT)",
+        "INSERT INTO filled VALUES (1)",
+    ];
+    if dialect == Dialect::Postgres {
+        setup.extend([
+            "CREATE TABLE parts (id INT) PARTITION BY RANGE (id)",
+            "CREATE TABLE parts_low PARTITION OF parts FOR VALUES FROM (0) TO (10)",
+            "INSERT INTO parts VALUES (1)",
+        ]);
+    }
+    for statement in setup {
+        driver.execute(statement).await.unwrap();
+    }
+    let presence = async |driver: &mut Box<dyn Driver>, name: &str| {
+        driver
+            .catalog()
+            .presence(&TableName {
+                schema: None,
+                name: name.to_owned(),
+            })
+            .await
+            .unwrap()
+    };
+    assert_eq!(presence(&mut driver, "missing").await, Presence::Missing);
+    let fresh = if dialect == Dialect::Postgres {
+        Presence::Empty
+    } else {
+        Presence::Unknown
+    };
+    assert_eq!(presence(&mut driver, "fresh").await, fresh);
+    assert_eq!(presence(&mut driver, "emptied").await, Presence::Unknown);
+    assert_eq!(presence(&mut driver, "filled").await, Presence::Unknown);
+    if dialect == Dialect::Postgres {
+        assert_eq!(presence(&mut driver, "parts").await, Presence::Unknown);
+    }
+    driver.close().await;
+    scratch.remove().await.unwrap();
 }
