@@ -1,5 +1,5 @@
 # bench/lib.sh - the helpers of bench/suite.sh (sourced; it sets count, runs, work,
-# prefix, results, target and ROLLBACK_BIN first). The timing follows
+# prefix, results, times, peaks, target and ROLLBACK_BIN first). The timing follows
 # ../shared/bench/compare.sh (the project's shared harness): hyperfine with a per-run
 # --prepare or a one-off --setup, then one more run under GNU time for peak memory.
 
@@ -70,37 +70,67 @@ declare_tool() {
   esac
 }
 
-# measure WORKLOAD DB TOOL [--setup CMD] [--prepare CMD] [--runs N] [--rss no] -- COMMAND:
-# the median of $runs (or N) runs and the peak RSS of one more (unless --rss no),
-# appended to $results.
+# measure WORKLOAD DB TOOL [--round R] [--setup CMD] [--prepare CMD] [--rss no] -- COMMAND:
+# one timed run, its time appended to $times; in round 1 (the default) also the peak
+# RSS of one more run (unless --rss no), appended to $peaks. The suite calls it once
+# per round for every tool in turn, and `collate` takes the medians.
 measure() {
-  local workload=$1 db=$2 tool=$3 setup="" prepare="" n=$runs rss_run=yes json median rss=-
+  local workload=$1 db=$2 tool=$3 round=1 setup="" prepare="" rss_run=yes json time rss
   shift 3
   while [ "$1" != -- ]; do
     case $1 in
+      --round) round=$2 ;;
       --setup) setup=$2 ;;
       --prepare) prepare=$2 ;;
-      --runs) n=$2 ;;
       --rss) rss_run=$2 ;;
     esac
     shift 2
   done
   shift
-  local args=(--shell=bash --runs "$n" --warmup 0 --style basic)
+  local args=(--shell=bash --runs 1 --warmup 0 --style basic)
   [ -n "$setup" ] && args+=(--setup "$setup")
   [ -n "$prepare" ] && args+=(--prepare "$prepare")
   json=$work/last.json
-  echo "=== $workload / $db / $tool: $*" >&2
+  echo "=== $workload / $db / $tool (run $round): $*" >&2
   if hyperfine "${args[@]}" --export-json "$json" -- "$*" >&2; then
-    median=$(jq '.results[0].median' "$json")
-    if [ "$rss_run" = yes ]; then
+    time=$(jq '.results[0].times[0]' "$json")
+    if [ "$round" = 1 ] && [ "$rss_run" = yes ]; then
       bash -c "${prepare:-$setup}" >/dev/null 2>&1
       rss=$(/usr/bin/time -f %M bash -c "$*" 2>&1 >/dev/null | tail -n 1)
+      printf '%s\t%s\t%s\t%s\n' "$workload" "$db" "$tool" "$rss" >> "$peaks"
     fi
   else
-    median=FAILED
+    time=FAILED
   fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$workload" "$db" "$tool" "$median" "$rss" >> "$results"
+  printf '%s\t%s\t%s\t%s\n' "$workload" "$db" "$tool" "$time" >> "$times"
+}
+
+# collate: $results from $times and $peaks, one line per workload, database and tool in
+# the order first measured: the median of its runs (FAILED if any failed) and its peak
+# RSS ("-" when not measured).
+collate() {
+  awk -F'\t' '
+    FILENAME == ARGV[1] { peak[$1 FS $2 FS $3] = $4; next }
+    {
+      key = $1 FS $2 FS $3
+      if (!(key in count)) order[++n] = key
+      if ($4 == "FAILED") failed[key] = 1
+      else times[key, ++count[key]] = $4
+    }
+    function median(key,   c, i, j, t, sorted) {
+      c = count[key]
+      for (i = 1; i <= c; i++) sorted[i] = times[key, i]
+      for (i = 2; i <= c; i++) for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) {
+        t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t
+      }
+      return c % 2 ? sorted[(c + 1) / 2] : (sorted[c / 2] + sorted[c / 2 + 1]) / 2
+    }
+    END {
+      for (i = 1; i <= n; i++) {
+        key = order[i]
+        print key FS ((key in failed) || !count[key] ? "FAILED" : median(key)) FS ((key in peak) ? peak[key] : "-")
+      }
+    }' "$peaks" "$times" > "$results"
 }
 
 # startup_build: bench/startup built once per suite run, its migrations the workload's.
@@ -118,19 +148,23 @@ startup_build() {
   startup_built=1
 }
 
-# measure_build: the crate's own release build with each macro, dependencies built.
+# measure_build: the crate's own release build with each macro, dependencies built,
+# the two macros taking turns run by run.
 measure_build() {
   startup_build
   local cargo="CARGO_TARGET_DIR='$target/bench-startup' cargo" manifest="--manifest-path '$repo/bench/startup/Cargo.toml'"
-  local touched
+  local touched round bin tool
   touched=$(find "$repo/bench/startup/migrations" -name '*.up.sql' | sort | sed -n 1p)
-  for bin in rollback sqlx; do
-    local tool=cargo-rollback
-    [ "$bin" = sqlx ] && tool=sqlx
-    measure "build, clean" - "$tool" --prepare "$cargo clean --quiet --release -p bench-startup $manifest" \
-      -- "$cargo build --quiet --release --locked $manifest --bin $bin"
-    measure "build, touched" - "$tool" --prepare "touch '$touched'" \
-      -- "$cargo build --quiet --release --locked $manifest --bin $bin"
+  for round in $(seq "$runs"); do
+    for bin in rollback sqlx; do
+      tool=cargo-rollback
+      [ "$bin" = sqlx ] && tool=sqlx
+      measure "build, clean" - "$tool" --round "$round" \
+        --prepare "$cargo clean --quiet --release -p bench-startup $manifest" \
+        -- "$cargo build --quiet --release --locked $manifest --bin $bin"
+      measure "build, touched" - "$tool" --round "$round" --prepare "touch '$touched'" \
+        -- "$cargo build --quiet --release --locked $manifest --bin $bin"
+    done
   done
 }
 

@@ -4,7 +4,9 @@
 #
 # Usage: bench/suite.sh [-n MIGRATIONS] [-r RUNS] [-d DBS] [-s STEPS] [-b ROWS] [-o DIR] [--tiny]
 #   -n  migrations in the workload (default 1000)
-#   -r  timed runs per figure; the median is reported (default 5)
+#   -r  timed runs per figure; the median is reported (default 5). The runs take turns:
+#       run 1 of every tool, then run 2 of every tool, and so on, so that a disk whose
+#       flush latency drifts over minutes weighs on every tool's runs alike
 #   -d  comma-separated: sqlite,postgres,mysql (default all three)
 #   -s  comma-separated steps (default all):
 #         apply   apply every migration to an empty database
@@ -26,8 +28,9 @@
 #
 # The peers are installed when missing by bench/peers.sh (into $BENCH_TOOLS, default
 # target/bench-tools). Each tool gets its own database, named rollback_bench_<pid>_<tool>,
-# recreated before every run (untimed) and dropped at the end. Times are hyperfine medians
-# in seconds; peak memory is GNU time's %M (KiB) of one more run. The bare SQL is the same
+# recreated before every run that changes it (untimed) and dropped at the end. Times are
+# medians, in seconds, of single hyperfine runs taken in turns (-r); peak memory is GNU
+# time's %M (KiB) of one more run, after the first. The bare SQL is the same
 # statements with the same transaction boundaries (one BEGIN/COMMIT per migration), all in
 # one sqlite3 / psql / mariadb process. Every figure of one table comes from one run of
 # this script, so the ratios compare tools under the same load.
@@ -82,13 +85,61 @@ else
 fi
 prefix="rollback_bench_$$"
 results=$work/results.tsv
-: > "$results"
+times=$work/times.tsv
+peaks=$work/peaks.tsv
+: > "$times"
+: > "$peaks"
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 trap 'drop_databases; [ -n "$out" ] || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 has() { [[ ,$1, == *,$2,* ]]; }
+
+# in_turns STEP TOOL...: STEP TOOL RUN for every run and every tool, each run of every
+# tool before the next run of any.
+in_turns() {
+  local step=$1 run tool
+  shift
+  for run in $(seq "$runs"); do
+    for tool in "$@"; do
+      declare_tool "$db" "$tool"
+      "$step" "$tool" "$run"
+    done
+  done
+}
+
+apply_run() { measure apply "$db" "$1" --round "$2" --prepare "$RESET" -- "$UP"; }
+
+# The database is reset and fully applied, by the same tool, before each run;
+# cargo-rollback twice, with and without backups.
+revert_run() {
+  local prepare="$RESET && $UP >/dev/null"
+  case $1 in
+    # dbmate's revert is one process per migration, minutes at 1,000: one run, and no
+    # run for memory (each process is the one its no-op measures).
+    dbmate) [ "$2" = 1 ] && measure revert "$db" dbmate --prepare "$prepare" --rss no -- "$REVERT" ;;
+    cargo-rollback)
+      measure revert "$db" "$1" --round "$2" --prepare "$prepare" -- "$REVERT"
+      measure revert "$db" "$1 --no-backup" --round "$2" --prepare "$prepare" -- "$REVERT --no-backup" ;;
+    *) measure revert "$db" "$1" --round "$2" --prepare "$prepare" -- "$REVERT" ;;
+  esac
+  return 0
+}
+
+# Everything applied once, before the first run: a no-op changes nothing.
+noop_run() {
+  local setup=()
+  [ "$2" = 1 ] && setup=(--setup "$RESET && $UP >/dev/null")
+  measure noop "$db" "$1" --round "$2" "${setup[@]}" -- "$NOOP"
+}
+
+api_run() {
+  local setup=() tool="cargo-rollback (API)"
+  [ "$1" = api-sqlx ] && tool="sqlx-cli (API)"
+  [ "$2" = 1 ] && setup=(--setup "$RESET && $UP >/dev/null")
+  measure "noop (API)" "$db" "$tool" --round "$2" "${setup[@]}" -- "$UP"
+}
 
 IFS=, read -r -a wanted_dbs <<< "$dbs"
 for db in "${wanted_dbs[@]}"; do
@@ -100,47 +151,18 @@ for db in "${wanted_dbs[@]}"; do
   cd "$wd"
   tools="bare cargo-rollback"
   [ "$only_self" = 1 ] || tools="$tools sqlx-cli diesel_cli dbmate"
-  # One step for every tool, then the next step: the runs compared in a row
-  # are minutes apart at most, not the length of the whole suite.
-  if has "$steps" apply; then
-    for tool in $tools; do
-      declare_tool "$db" "$tool"
-      measure apply "$db" "$tool" --prepare "$RESET" -- "$UP"
-    done
-  fi
-  if has "$steps" revert; then
-    for tool in $tools; do
-      declare_tool "$db" "$tool"
-      # dbmate's revert is one process per migration, minutes at 1,000: one run, and
-      # no run for memory (each process is the one its no-op measures).
-      if [ "$tool" = dbmate ]; then
-        measure revert "$db" "$tool" --prepare "$RESET && $UP >/dev/null" --runs 1 --rss no -- "$REVERT"
-      else
-        measure revert "$db" "$tool" --prepare "$RESET && $UP >/dev/null" -- "$REVERT"
-      fi
-      if [ "$tool" = cargo-rollback ]; then
-        measure revert "$db" "cargo-rollback --no-backup" --prepare "$RESET && $UP >/dev/null" -- "$REVERT --no-backup"
-      fi
-    done
-  fi
-  if has "$steps" noop; then
-    for tool in $tools; do
-      declare_tool "$db" "$tool"
-      measure noop "$db" "$tool" --setup "$RESET && $UP >/dev/null" -- "$NOOP"
-    done
-  fi
+  has "$steps" apply && in_turns apply_run $tools
+  has "$steps" revert && in_turns revert_run $tools
+  has "$steps" noop && in_turns noop_run $tools
   if has "$steps" api; then
     startup_build
-    for tool in rollback sqlx; do
-      declare_tool "$db" "api-$tool"
-      measure "noop (API)" "$db" "$([ $tool = rollback ] && echo cargo-rollback || echo sqlx-cli) (API)" \
-        --setup "$RESET && $UP >/dev/null" -- "$UP"
-    done
+    in_turns api_run api-rollback api-sqlx
   fi
   cd "$repo"
 done
 
 has "$steps" build && measure_build
+collate
 [ -s "$results" ] && render "$results" | tee "$work/results.md"
 if has "$steps" backup; then
   IFS=, read -r -a row_counts <<< "$backup_rows"
