@@ -306,24 +306,14 @@ async fn copy(
         })
         .collect();
     let copy = sql::copy_name(dialect, id, position, &target.table, column);
-    let statement = sql::copy_statement(dialect, &copy, &target.table, &selected);
-    let inserted = driver
-        .execute_counting(&statement)
-        .await
-        .map_err(Error::database("copying data into a backup"))?;
-    // The servers report the rows a `CREATE TABLE … AS SELECT` copied;
-    // SQLite does not, and the copy is counted.
-    let rows = match dialect {
-        Dialect::Sqlite => driver
-            .catalog()
-            .count(&format!(
-                "SELECT COUNT(*) FROM {}",
-                quote::table(dialect, &copy)
-            ))
+    let mut copied = 0;
+    for statement in sql::copy_statements(dialect, &copy, &target.table, &selected) {
+        copied = driver
+            .execute_counting(&statement)
             .await
-            .map_err(Error::database(reading))?,
-        Dialect::Postgres | Dialect::MySql => i64::try_from(inserted).unwrap_or(i64::MAX),
-    };
+            .map_err(Error::database("copying data into a backup"))?;
+    }
+    let rows = i64::try_from(copied).unwrap_or(i64::MAX);
     Ok(Some(BackupItem {
         position,
         kind,

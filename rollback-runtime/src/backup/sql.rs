@@ -80,14 +80,18 @@ impl Column<'_> {
     }
 }
 
-/// The statement that copies `columns` of a table (for a column, the key
-/// that finds its row again and the column itself).
-pub(crate) fn copy_statement(
+/// The statements that copy `columns` of a table (for a column, the key
+/// that finds its row again and the column itself); the last one reports the
+/// rows copied. On the servers that is one `CREATE TABLE … AS SELECT`, whose
+/// count they report. SQLite reports none for it, so there the copy is created
+/// empty and filled by an `INSERT … SELECT`, which it counts: the data is read
+/// once, not copied and then counted.
+pub(crate) fn copy_statements(
     dialect: Dialect,
     copy: &TableName,
     source: &TableName,
     columns: &[Column<'_>],
-) -> String {
+) -> Vec<String> {
     let selected = columns
         .iter()
         .map(|column| match column.cast {
@@ -100,11 +104,18 @@ pub(crate) fn copy_statement(
         })
         .collect::<Vec<_>>()
         .join(", ");
-    format!(
-        "CREATE TABLE {} AS SELECT {selected} FROM {} AS s",
-        quote::table(dialect, copy),
+    let copy = quote::table(dialect, copy);
+    let select = format!(
+        "SELECT {selected} FROM {} AS s",
         quote::table(dialect, source)
-    )
+    );
+    match dialect {
+        Dialect::Sqlite => vec![
+            format!("CREATE TABLE {copy} AS {select} LIMIT 0"),
+            format!("INSERT INTO {copy} {select}"),
+        ],
+        Dialect::Postgres | Dialect::MySql => vec![format!("CREATE TABLE {copy} AS {select}")],
+    }
 }
 
 /// `t.k = b.k AND …`, each copied key value cast to the live key's type.
@@ -235,25 +246,30 @@ mod tests {
     fn copies_select_their_columns_and_cast_where_asked() {
         let copy = table("_rollback_backup_1_1_t_c");
         assert_eq!(
-            copy_statement(
+            copy_statements(
                 Dialect::Sqlite,
                 &copy,
                 &table("t"),
                 &[plain("id"), plain("c")]
             ),
-            r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", s."c" FROM "t" AS s"#
+            [
+                r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", s."c" FROM "t" AS s LIMIT 0"#,
+                r#"INSERT INTO "_rollback_backup_1_1_t_c" SELECT s."id", s."c" FROM "t" AS s"#
+            ]
         );
         let mood = Column {
             name: "mood",
             cast: Some("text"),
         };
         assert_eq!(
-            copy_statement(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]),
-            r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#
+            copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]),
+            [
+                r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#
+            ]
         );
         assert_eq!(
-            copy_statement(Dialect::MySql, &copy, &table("t"), &[plain("id")]),
-            "CREATE TABLE `_rollback_backup_1_1_t_c` AS SELECT s.`id` FROM `t` AS s"
+            copy_statements(Dialect::MySql, &copy, &table("t"), &[plain("id")]),
+            ["CREATE TABLE `_rollback_backup_1_1_t_c` AS SELECT s.`id` FROM `t` AS s"]
         );
     }
 
