@@ -9,7 +9,7 @@
 #
 # Per database: a table t (id, payload, n) of ROWS rows and one migration that
 # adds a filled column `extra` (its down drops it) are set up untimed; then,
-# each run on the same state:
+# each run on the same state, the three taking turns:
 #   with backup     cargo-rollback --yes            (copies t.extra with its key, then drops it)
 #   without backup  cargo-rollback --yes --no-backup
 #   bare copy       CREATE TABLE … AS SELECT id, extra FROM t, by sqlite3 / psql / mariadb
@@ -121,9 +121,17 @@ printf '|---|--:|--:|--:|--:|--:|--:|--:|\n'
 IFS=, read -r -a wanted <<< "$dbs"
 for db in "${wanted[@]}"; do
   setup "$db"
-  with=$(for _ in $(seq "$runs"); do rollback "$db"; done | median)
-  without=$(for _ in $(seq "$runs"); do rollback "$db" --no-backup; done | median)
-  copy=$(for _ in $(seq "$runs"); do bare "$db"; done | median)
+  # The three take turns, run by run, so that the table's growth (each `up`
+  # rewrites it) and a drifting disk weigh on all three alike.
+  : > "$work/with" && : > "$work/without" && : > "$work/copy"
+  for _ in $(seq "$runs"); do
+    rollback "$db" >> "$work/with"
+    rollback "$db" --no-backup >> "$work/without"
+    bare "$db" >> "$work/copy"
+  done
+  with=$(median < "$work/with")
+  without=$(median < "$work/without")
+  copy=$(median < "$work/copy")
   rss=$(peak_rss "$db")
   cost=$(echo "$with - $without" | bc -l)
   printf '| %s | %s | %.3f | %.3f | %.3f | %.3f | %.2f | %s |\n' \
