@@ -9,7 +9,7 @@ use rollback_core::sql::{
 use serde::Serialize;
 
 use crate::backup::{BackupKind, BackupTarget};
-use crate::driver::{ColumnInfo, Driver};
+use crate::driver::{ColumnInfo, Driver, Presence};
 use crate::error::{Error, Result};
 use crate::quote;
 use crate::records::AppliedMigration;
@@ -375,7 +375,12 @@ async fn live_columns(driver: &mut dyn Driver, table: &TableName) -> Result<Vec<
 }
 
 async fn exists(driver: &mut dyn Driver, table: &TableName) -> Result<bool> {
-    Ok(!live_columns(driver, table).await?.is_empty())
+    let presence = driver
+        .catalog()
+        .presence(table)
+        .await
+        .map_err(Error::database("reading the catalog"))?;
+    Ok(presence != Presence::Missing)
 }
 
 async fn has_column(driver: &mut dyn Driver, table: &TableName, column: &str) -> Result<bool> {

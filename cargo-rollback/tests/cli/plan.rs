@@ -188,3 +188,31 @@ fn an_unparsable_statement_is_shown_unclassified_and_needs_confirmation() {
     );
     project.run(&[]).code(3);
 }
+
+/// A table the down drops that is already gone is named as such, not
+/// counted; one that exists but is empty is counted as holding no row.
+#[apply(each_database)]
+fn the_plan_names_a_table_that_is_already_gone(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    project.migration(
+        "1_notes",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY); CREATE TABLE drafts (id INTEGER PRIMARY KEY);",
+        "DROP TABLE IF EXISTS drafts; DROP TABLE notes;",
+    );
+    project.run(&["up"]).success();
+    project.execute("DROP TABLE drafts");
+    let run = project.run(&["plan", "--all"]);
+    run.success();
+    assert!(
+        run.stdout.contains("table drafts does not exist now"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("table notes does not exist now"),
+        "{}",
+        run.stdout
+    );
+}
