@@ -82,6 +82,15 @@ pub(crate) trait Driver: Send {
         }
     }
 
+    /// Opens the unit of a step whose script is the next thing it sends:
+    /// PostgreSQL holds the `BEGIN` back and sends it with the script's first
+    /// statement (or with the step's record, for an empty script), one round
+    /// trip less per migration. Nothing else may use the connection until the
+    /// script's first statement is sent.
+    async fn begin_script_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        self.begin_step(no_transaction).await
+    }
+
     /// Opens the unit of a step that cannot roll its DDL back, with `row`
     /// (marked dirty) as its first write. MySQL sends the two in one round
     /// trip.

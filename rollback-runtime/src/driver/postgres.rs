@@ -9,6 +9,7 @@
 //! No-transaction scripts (`CREATE INDEX CONCURRENTLY`) run with the
 //! connection in autocommit, their tracking row marked dirty around them.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -256,6 +257,9 @@ pub(crate) struct PostgresDriver {
     /// Whether the run is one transaction that `unlock` rolls back, each
     /// migration a savepoint inside it.
     rehearsing: bool,
+    /// The opening of a step (`BEGIN`, or a rehearsal's savepoint) that
+    /// `begin_script_step` held back, to go out with the next statement.
+    unsent_opening: Option<&'static str>,
 }
 
 impl PostgresDriver {
@@ -287,7 +291,40 @@ impl PostgresDriver {
             statement_timeout: options.statement_timeout,
             locked: false,
             rehearsing: false,
+            unsent_opening: None,
         })
+    }
+}
+
+impl PostgresDriver {
+    /// What opens a step: a transaction, a savepoint inside the rehearsal's,
+    /// or nothing for a no-transaction script (autocommit).
+    fn step_opening(&self, no_transaction: bool) -> Option<&'static str> {
+        match (self.rehearsing, no_transaction) {
+            (true, _) => Some("SAVEPOINT _rollback_step"),
+            (false, true) => None,
+            (false, false) => Some("BEGIN"),
+        }
+    }
+
+    /// `sql`, after the step's opening when that has not gone out yet. The
+    /// two travel as one simple query, which runs them in order and stops
+    /// at the first failure, as two round trips would.
+    fn with_unsent_opening<'a>(&mut self, sql: &'a str) -> Cow<'a, str> {
+        match self.unsent_opening.take() {
+            Some(opening) => Cow::Owned(format!("{opening}; {sql}")),
+            None => Cow::Borrowed(sql),
+        }
+    }
+
+    /// The tracking, catalog and backup queries run inside the step: its
+    /// opening must have gone out before them.
+    fn debug_assert_opened(&self) {
+        debug_assert!(
+            self.unsent_opening.is_none(),
+            "a query of the step would run before the step's {:?}",
+            self.unsent_opening
+        );
     }
 }
 
@@ -342,11 +379,15 @@ impl Driver for PostgresDriver {
     }
 
     async fn begin_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
-        match (self.rehearsing, no_transaction) {
-            (true, _) => self.conn.execute("SAVEPOINT _rollback_step").await,
-            (false, true) => Ok(()),
-            (false, false) => self.conn.execute("BEGIN").await,
+        match self.step_opening(no_transaction) {
+            Some(opening) => self.conn.execute(opening).await,
+            None => Ok(()),
         }
+    }
+
+    async fn begin_script_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        self.unsent_opening = self.step_opening(no_transaction);
+        Ok(())
     }
 
     /// The tracking change and the audit row as one statement (a
@@ -386,10 +427,15 @@ impl Driver for PostgresDriver {
             (false, true) => "",
             (false, false) => "; COMMIT",
         };
-        self.conn.execute(&format!("{write}{end}")).await
+        let step_end = format!("{write}{end}");
+        let sql = self.with_unsent_opening(&step_end);
+        self.conn.execute(&sql).await
     }
 
     async fn rollback_step(&mut self, no_transaction: bool) -> Result<(), sqlx::Error> {
+        if self.unsent_opening.take().is_some() {
+            return Ok(());
+        }
         match (self.rehearsing, no_transaction) {
             (true, _) => {
                 self.conn.execute("ROLLBACK TO _rollback_step").await?;
@@ -401,11 +447,13 @@ impl Driver for PostgresDriver {
     }
 
     async fn execute(&mut self, statement: &str) -> Result<(), sqlx::Error> {
-        self.conn.execute(statement).await
+        let sql = self.with_unsent_opening(statement);
+        self.conn.execute(&sql).await
     }
 
     async fn execute_counting(&mut self, statement: &str) -> Result<u64, sqlx::Error> {
-        let result = sqlx::raw_sql(AssertSqlSafe(statement.to_owned()))
+        let sql = self.with_unsent_opening(statement);
+        let result = sqlx::raw_sql(AssertSqlSafe(sql.into_owned()))
             .execute(&mut self.conn.conn)
             .await?;
         Ok(result.rows_affected())
@@ -443,14 +491,17 @@ impl Driver for PostgresDriver {
     }
 
     fn tracking(&mut self) -> &mut dyn TrackingTables {
+        self.debug_assert_opened();
         &mut self.conn
     }
 
     fn catalog(&mut self) -> &mut dyn Catalog {
+        self.debug_assert_opened();
         &mut self.conn
     }
 
     fn backups(&mut self) -> &mut dyn BackupTables {
+        self.debug_assert_opened();
         &mut self.conn
     }
 

@@ -5,7 +5,7 @@ use chrono::Utc;
 use rollback_core::sql::{Dialect, TableName};
 
 use super::{ConnectOptions, Driver, Presence, connect};
-use crate::records::AppliedMigration;
+use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, StepRecord, TrackingChange};
 use crate::test_servers::server;
 use crate::url::DatabaseUrl;
 use crate::verify::scratch::Scratch;
@@ -25,6 +25,22 @@ async fn scratch_driver(dialect: Dialect) -> Option<(Scratch, Box<dyn Driver>)> 
     Some((scratch, driver))
 }
 
+/// A tracking row of `version`, its name `name` with `{version}` filled in.
+fn applied_row(version: u32, name: &str) -> AppliedMigration {
+    AppliedMigration {
+        version: version.to_string(),
+        name: name.replace("{version}", &version.to_string()),
+        checksum_algorithm: "sha256".to_owned(),
+        up_checksum: format!("{version:064x}"),
+        down_checksum: String::new(),
+        down_sql: String::new(),
+        applied_at: Utc::now(),
+        execution_ms: 0,
+        dirty: false,
+        tool_version: String::new(),
+    }
+}
+
 /// The applied list that `up` reads comes back whole, well past MySQL's
 /// default `group_concat_max_len` of 1,024 bytes: a list cut there would be
 /// read row by row instead, correct but at the cost the list saves.
@@ -40,18 +56,8 @@ async fn a_long_applied_list_comes_back_whole(#[case] dialect: Dialect) {
     let tracking = driver.tracking();
     tracking.create().await.unwrap();
     for version in 1..=100 {
-        let row = AppliedMigration {
-            version: version.to_string(),
-            name: format!("create table number {version} with a long name"),
-            checksum_algorithm: "sha256".to_owned(),
-            up_checksum: format!("{version:064x}"),
-            down_checksum: String::new(),
-            down_sql: String::new(),
-            applied_at: Utc::now(),
-            execution_ms: 0,
-            dirty: version == 100,
-            tool_version: String::new(),
-        };
+        let mut row = applied_row(version, "create table number {version} with a long name");
+        row.dirty = version == 100;
         tracking.save_applied(&row).await.unwrap();
     }
     let list = tracking.applied_list().await.unwrap().unwrap();
@@ -124,6 +130,70 @@ async fn the_catalog_tells_what_it_can_of_a_tables_rows(#[case] dialect: Dialect
     if dialect == Dialect::Postgres {
         assert_eq!(presence(&mut driver, "parts").await, Presence::Unknown);
     }
+    driver.close().await;
+    scratch.remove().await.unwrap();
+}
+
+/// A step opened for its script is a transaction from the script's first
+/// statement, though PostgreSQL sends its `BEGIN` only with that statement:
+/// a rolled-back step leaves no table, a failed statement leaves the
+/// connection usable, and a step with an empty script still commits its
+/// record, which another connection then reads.
+#[rstest::rstest]
+#[case::sqlite(Dialect::Sqlite)]
+#[case::postgres(Dialect::Postgres)]
+#[tokio::test]
+async fn a_step_opened_for_its_script_is_one_transaction(#[case] dialect: Dialect) {
+    let Some((scratch, mut driver)) = scratch_driver(dialect).await else {
+        return;
+    };
+    driver.tracking().create().await.unwrap();
+    let held = TableName {
+        schema: None,
+        name: "held".to_owned(),
+    };
+
+    driver.begin_script_step(false).await.unwrap();
+    driver.execute("CREATE TABLE held (id INT)").await.unwrap();
+    driver.execute("INSERT INTO held VALUES (1)").await.unwrap();
+    driver.rollback_step(false).await.unwrap();
+    let presence = driver.catalog().presence(&held).await.unwrap();
+    assert_eq!(presence, Presence::Missing);
+
+    driver.begin_script_step(false).await.unwrap();
+    let failed = driver.execute("INSERT INTO nowhere VALUES (1)").await;
+    assert!(failed.is_err(), "{failed:?}");
+    driver.rollback_step(false).await.unwrap();
+    driver.execute("CREATE TABLE held (id INT)").await.unwrap();
+    let presence = driver.catalog().presence(&held).await.unwrap();
+    assert_ne!(presence, Presence::Missing);
+
+    driver.begin_script_step(false).await.unwrap();
+    let row = applied_row(7, "an empty script");
+    let entry = LogEntry {
+        id: None,
+        operation: Operation::Apply,
+        version: row.version.clone(),
+        name: row.name.clone(),
+        started_at: Utc::now(),
+        finished_at: Utc::now(),
+        outcome: Outcome::Success,
+        error: None,
+        rows_backed_up: 0,
+        actor: String::new(),
+    };
+    let record = StepRecord {
+        change: TrackingChange::Save(&row),
+        entry: &entry,
+    };
+    driver.finish_step(false, &record).await.unwrap();
+    let mut reader = connect(scratch.url(), &ConnectOptions::default())
+        .await
+        .unwrap();
+    let list = reader.tracking().applied_list().await.unwrap().unwrap();
+    let names: Vec<_> = list.rows().unwrap().iter().map(|row| row.name).collect();
+    assert_eq!(names, ["an empty script"]);
+    reader.close().await;
     driver.close().await;
     scratch.remove().await.unwrap();
 }

@@ -33,7 +33,7 @@ impl Session {
         let writing = "recording the migration";
         if !mark_dirty {
             self.driver
-                .begin_step(no_transaction)
+                .begin_script_step(no_transaction)
                 .await
                 .map_err(Error::database("starting the migration's transaction"))?;
         }
@@ -111,10 +111,12 @@ impl Session {
             taken = self.back_up(row, down, &mut *progress).await?;
         }
         if !mark_dirty {
-            self.driver
-                .begin_step(no_transaction)
-                .await
-                .map_err(Error::database("starting the migration's transaction"))?;
+            let opening = if take_backup {
+                self.driver.begin_step(no_transaction).await
+            } else {
+                self.driver.begin_script_step(no_transaction).await
+            };
+            opening.map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = row.label();
         let outcome = async {
