@@ -250,6 +250,36 @@ pub struct LogEntry {
     pub actor: String,
 }
 
+impl LogEntry {
+    /// The audit row of one operation, finished now: a failure when it has
+    /// an error.
+    pub(crate) fn finished_now(
+        operation: Operation,
+        version: &str,
+        name: &str,
+        started_at: DateTime<Utc>,
+        error: Option<String>,
+        rows_backed_up: i64,
+    ) -> LogEntry {
+        LogEntry {
+            id: None,
+            operation,
+            version: version.to_owned(),
+            name: name.to_owned(),
+            started_at,
+            finished_at: Utc::now(),
+            outcome: if error.is_some() {
+                Outcome::Failure
+            } else {
+                Outcome::Success
+            },
+            error,
+            rows_backed_up,
+            actor: actor(),
+        }
+    }
+}
+
 /// What a successful step changes in `_rollback_migrations`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TrackingChange<'a> {

@@ -5,7 +5,7 @@ use chrono::Utc;
 use rollback_core::sql::{Dialect, TableName};
 
 use super::{ConnectOptions, Driver, Presence, connect};
-use crate::records::{AppliedMigration, LogEntry, Operation, Outcome, StepRecord, TrackingChange};
+use crate::records::{AppliedMigration, LogEntry, Operation, StepRecord, TrackingChange};
 use crate::test_servers::server;
 use crate::url::DatabaseUrl;
 use crate::verify::scratch::Scratch;
@@ -170,18 +170,14 @@ async fn a_step_opened_for_its_script_is_one_transaction(#[case] dialect: Dialec
 
     driver.begin_script_step(false).await.unwrap();
     let row = applied_row(7, "an empty script");
-    let entry = LogEntry {
-        id: None,
-        operation: Operation::Apply,
-        version: row.version.clone(),
-        name: row.name.clone(),
-        started_at: Utc::now(),
-        finished_at: Utc::now(),
-        outcome: Outcome::Success,
-        error: None,
-        rows_backed_up: 0,
-        actor: String::new(),
-    };
+    let entry = LogEntry::finished_now(
+        Operation::Apply,
+        &row.version,
+        &row.name,
+        Utc::now(),
+        None,
+        0,
+    );
     let record = StepRecord {
         change: TrackingChange::Save(&row),
         entry: &entry,

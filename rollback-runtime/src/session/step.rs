@@ -14,9 +14,7 @@ use crate::error::{Error, Result, display_chain};
 use crate::execute::{ScriptRun, run_script};
 use crate::plan;
 use crate::progress::{Event, Progress};
-use crate::records::{
-    AppliedMigration, LogEntry, Operation, Outcome, StepRecord, TrackingChange, actor,
-};
+use crate::records::{AppliedMigration, LogEntry, Operation, StepRecord, TrackingChange};
 use crate::state::DownScript;
 
 impl Session {
@@ -252,7 +250,8 @@ impl Session {
     ) -> Result<T> {
         let error = match outcome {
             Ok(value) => {
-                let entry = log_entry(operation, version, name, started, None, rows_backed_up);
+                let entry =
+                    LogEntry::finished_now(operation, version, name, started, None, rows_backed_up);
                 let record = StepRecord {
                     change,
                     entry: &entry,
@@ -296,39 +295,13 @@ impl Session {
         error: Option<String>,
         rows_backed_up: i64,
     ) -> Result<()> {
-        let entry = log_entry(operation, version, name, started_at, error, rows_backed_up);
+        let entry =
+            LogEntry::finished_now(operation, version, name, started_at, error, rows_backed_up);
         self.driver
             .tracking()
             .insert_log(&entry)
             .await
             .map_err(Error::database("writing _rollback_log"))
-    }
-}
-
-/// The audit row of one operation, finished now.
-fn log_entry(
-    operation: Operation,
-    version: &str,
-    name: &str,
-    started_at: DateTime<Utc>,
-    error: Option<String>,
-    rows_backed_up: i64,
-) -> LogEntry {
-    LogEntry {
-        id: None,
-        operation,
-        version: version.to_owned(),
-        name: name.to_owned(),
-        started_at,
-        finished_at: Utc::now(),
-        outcome: if error.is_some() {
-            Outcome::Failure
-        } else {
-            Outcome::Success
-        },
-        error,
-        rows_backed_up,
-        actor: actor(),
     }
 }
 
