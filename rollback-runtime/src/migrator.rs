@@ -49,6 +49,8 @@ impl Migrator {
     /// Applies every pending migration to the database at `url`, creating a
     /// SQLite file if needed. Safe to call from several processes at once:
     /// they take turns on the migration lock and each migration runs once.
+    /// With nothing to apply, the run reads the applied set and returns
+    /// without waiting for the lock another instance may hold.
     pub async fn run(&self, target: impl Into<Target<'_>>) -> Result<Vec<Step>> {
         self.runner().run(target).await
     }

@@ -216,12 +216,18 @@ impl Session {
     /// Applies pending migrations, oldest version first. Refuses (changing
     /// nothing) when a migration is dirty, an applied up changed on disk, or
     /// the database has migrations the folder lacks (see [`MissingPolicy`]).
+    ///
+    /// A run with every migration applied as it is on disk returns before
+    /// taking the migration lock (see [`Session::nothing_to_apply`]).
     pub async fn apply(
         &mut self,
         set: &MigrationSet,
         options: &ApplyOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
+        if self.nothing_to_apply(set, options).await? {
+            return Ok(Vec::new());
+        }
         self.driver.lock().await?;
         let result = async {
             // Read before a rehearsal opens its transaction: on PostgreSQL the
@@ -413,6 +419,35 @@ impl Session {
                     .to_owned(),
             })
         }
+    }
+
+    /// Whether every migration of `set` is applied, unchanged and clean, and
+    /// nothing else is: read without the migration lock, so that the start-up
+    /// no-op is the read of the applied set alone, and an application starting
+    /// while another instance migrates waits for it only when it has something
+    /// to apply. What the tracking rows say is committed (PostgreSQL and
+    /// SQLite commit a migration with its row; MySQL's row is dirty while its
+    /// DDL runs), so a clean, complete set cannot be half of someone else's
+    /// run. Anything else, a refusal included, is decided again under the
+    /// lock, where the answer cannot change while it is acted on.
+    async fn nothing_to_apply(
+        &mut self,
+        set: &MigrationSet,
+        options: &ApplyOptions,
+    ) -> Result<bool> {
+        if options.dry_run || options.target.is_some() {
+            return Ok(false);
+        }
+        let Some(list) = self.tracked_list().await? else {
+            return Ok(false);
+        };
+        let Some(rows) = list.rows() else {
+            return Ok(false);
+        };
+        Ok(matches!(
+            state::plan_apply(set, &rows, None),
+            Ok(plan) if plan.pending.is_empty() && !plan.unknown
+        ))
     }
 
     async fn release<T>(&mut self, result: Result<T>) -> Result<T> {

@@ -161,3 +161,35 @@ fn a_held_lock_times_out_with_a_clear_message(#[case] db: Db) {
     assert_eq!(project.fingerprint(), before);
     assert_eq!(project.in_state("applied"), ["1"]);
 }
+
+#[apply(each_database)]
+fn a_run_with_nothing_to_apply_does_not_wait_for_the_lock(#[case] db: Db) {
+    let Some(project) = Project::on(db) else {
+        return;
+    };
+    many_migrations(&project);
+    project.run(&["up"]).success();
+    let before = project.fingerprint();
+    let held = hold_the_migration_lock(&project);
+    let run = project.run(&["up", "--lock-timeout", "0.5"]);
+    // Something pending again: that run must wait, and gives up.
+    project.migration(
+        "13_table_13",
+        "CREATE TABLE t13 (id INTEGER);",
+        "DROP TABLE t13;",
+    );
+    let pending = project.run(&["up", "--lock-timeout", "0.5"]);
+    drop(held);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("Nothing to apply: the database is up to date."),
+        "{}",
+        run.stdout
+    );
+    pending.code(1).one_line_error(&[
+        "timed out after 0.5s waiting for the migration lock",
+        "--lock-timeout",
+    ]);
+    assert_eq!(project.fingerprint(), before);
+}
