@@ -18,10 +18,12 @@ reset_database() {
 export -f reset_database
 
 # declare_tool DB TOOL: sets RESET, UP, REVERT and NOOP for that tool on that database,
-# run from the workload's folder (sqlx/, diesel/, dbmate/, plain/).
+# run from the workload's folder (sqlx/, diesel/, dbmate/, plain/), and DATABASE, the
+# name of the tool's database.
 declare_tool() {
   local db=$1 tool=$2 name file url
   name=${prefix}_${tool//[^a-z]/_}
+  DATABASE=$name
   file=$work/$db/$name.sqlite
   echo "$db $name" >> "$work/databases"
   case $db in

@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
-# bench/server-counts.sh - what each tool makes a MariaDB/MySQL server do per migration:
-# statements received (Questions), storage-engine commits (Handler_commit), redo-log
-# writes (Innodb_log_writes) and fsyncs (Innodb_data_fsyncs), read from the server's
-# global status around one apply and one revert of the suite's workload. Counts, not
-# times: they repeat run after run whatever the disk is doing, which MariaDB wall times
-# on a shared disk do not. The server must be otherwise idle (global counters).
+# bench/server-counts.sh - what each tool makes the server do per migration, read from the
+# server's own counters around one apply and one revert (`--no-backup` for cargo-rollback)
+# of the suite's workload. Counts, not times: they repeat run after run whatever the disk
+# is doing, which wall times on a shared disk do not. The server must be otherwise idle
+# (the counters are global).
+#   MariaDB/MySQL (global status): statements received (Questions), storage-engine
+#     commits (Handler_commit), redo-log writes (Innodb_log_writes), fsyncs
+#     (Innodb_data_fsyncs).
+#   PostgreSQL: transactions committed in the tool's database (pg_stat_database), and
+#     WAL records, full-page images, bytes and fsyncs (pg_stat_wal), each measured
+#     from a CHECKPOINT so that every tool's first touch of a page costs alike.
 #
-# Usage: bench/server-counts.sh [-n MIGRATIONS] [-t TOOLS]
+# Usage: bench/server-counts.sh [-n MIGRATIONS] [-t TOOLS] [-d DBS]
 #   -n  migrations (default 100)
 #   -t  comma-separated: bare,cargo-rollback,sqlx-cli,diesel_cli,dbmate (default all;
 #       the peers from bench/peers.sh, installed when missing)
-# Prints a Markdown table: per migration applied and reverted, each counter's delta / N.
+#   -d  comma-separated: mysql,postgres (default both)
+# Prints a Markdown table per database: per migration applied and reverted, each
+# counter's delta / N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 count=100
 tools=bare,cargo-rollback,sqlx-cli,diesel_cli,dbmate
+dbs=mysql,postgres
 while [ $# -gt 0 ]; do
   case $1 in
     -n) count=$2; shift 2 ;;
     -t) tools=$2; shift 2 ;;
+    -d) dbs=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "server-counts.sh: unknown argument $1 (see -h)" >&2; exit 2 ;;
   esac
@@ -40,18 +49,31 @@ results=$work/unused.tsv
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 trap 'drop_databases; rm -rf "$work"' EXIT
-bench/gen-workload.sh -d mysql -n "$count" "$work/mysql"
-cd "$work/mysql"
 
-counters="Questions Handler_commit Innodb_log_writes Innodb_data_fsyncs"
-snapshot() {
+# mysql_snapshot: the counters, space-separated.
+mysql_snapshot() {
   local names
-  names=$(printf "'%s'," $counters)
+  names=$(printf "'%s'," Questions Handler_commit Innodb_log_writes Innodb_data_fsyncs)
   mariadb --protocol=tcp -h 127.0.0.1 -uroot -N -e \
     "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN (${names%,}) ORDER BY FIELD(VARIABLE_NAME, ${names%,})" |
     tr '\n' ' '
 }
-# per_migration BEFORE AFTER: each counter's delta / count, less the two snapshot queries.
+
+# postgres_snapshot DATABASE: its commits, then the cluster's WAL counters. A backend
+# reports its counters when it exits, which is after its client has gone: hence the wait.
+postgres_snapshot() {
+  sleep 1
+  "$pg_client" -X -A -t -F ' ' -h 127.0.0.1 -U postgres -d postgres -c \
+    "SELECT coalesce((SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'), 0), wal_records, wal_fpi, wal_bytes, wal_sync FROM pg_stat_wal"
+}
+
+# snapshot DB DATABASE: that server's counters.
+snapshot() {
+  if [ "$1" = mysql ]; then mysql_snapshot; else postgres_snapshot "$2"; fi
+}
+
+# per_migration BEFORE AFTER [ADJUST]: each counter's delta / count, the first counter's
+# less ADJUST (MySQL's Questions counts the second snapshot's own query).
 per_migration() {
   local -a before after
   read -r -a before <<< "$1"
@@ -59,25 +81,50 @@ per_migration() {
   local i out=""
   for i in "${!before[@]}"; do
     local delta=$((after[i] - before[i]))
-    [ "$i" = 0 ] && delta=$((delta - 1))
+    [ "$i" = 0 ] && delta=$((delta - ${3:-0}))
     out+=$(awk -v d="$delta" -v n="$count" 'BEGIN { printf " %.2f |", d / n }')
   done
   echo "$out"
 }
 
-echo "| tool | step | statements | storage-engine commits | redo-log writes | fsyncs |"
-echo "|---|---|--:|--:|--:|--:|"
-IFS=, read -r -a wanted <<< "$tools"
-for tool in "${wanted[@]}"; do
-  declare_tool mysql "$tool"
+# count_tool DB TOOL: the table's apply and revert rows for one tool.
+count_tool() {
+  local db=$1 tool=$2 before after adjust=0
+  declare_tool "$db" "$tool"
+  [ "$db" = mysql ] && adjust=1
   bash -c "$RESET"
-  before=$(snapshot)
+  [ "$db" = postgres ] && "$pg_client" -X -q -h 127.0.0.1 -U postgres -d postgres -c CHECKPOINT
+  before=$(snapshot "$db" "$DATABASE")
   bash -c "$UP" >/dev/null
-  after=$(snapshot)
-  echo "| $tool | apply |$(per_migration "$before" "$after")"
-  [ "$tool" = dbmate ] && continue
-  before=$(snapshot)
+  after=$(snapshot "$db" "$DATABASE")
+  echo "| $tool | apply |$(per_migration "$before" "$after" "$adjust")"
+  [ "$tool" = dbmate ] && return 0
+  [ "$db" = postgres ] && "$pg_client" -X -q -h 127.0.0.1 -U postgres -d postgres -c CHECKPOINT
+  before=$(snapshot "$db" "$DATABASE")
   if [ "$tool" = cargo-rollback ]; then bash -c "$REVERT --no-backup" >/dev/null; else bash -c "$REVERT" >/dev/null; fi
-  after=$(snapshot)
-  echo "| $tool | revert |$(per_migration "$before" "$after")"
+  after=$(snapshot "$db" "$DATABASE")
+  echo "| $tool | revert |$(per_migration "$before" "$after" "$adjust")"
+}
+
+IFS=, read -r -a wanted_dbs <<< "$dbs"
+IFS=, read -r -a wanted <<< "$tools"
+for db in "${wanted_dbs[@]}"; do
+  case $db in mysql|postgres) ;; *) echo "server-counts.sh: unknown database $db" >&2; exit 2 ;; esac
+  bench/gen-workload.sh -d "$db" -n "$count" "$work/$db" >/dev/null
+  cd "$work/$db"
+  echo
+  case $db in
+    mysql) echo "MariaDB/MySQL, per migration:"
+      echo
+      echo "| tool | step | statements | storage-engine commits | redo-log writes | fsyncs |"
+      echo "|---|---|--:|--:|--:|--:|" ;;
+    postgres) echo "PostgreSQL, per migration:"
+      echo
+      echo "| tool | step | commits | WAL records | full-page images | WAL bytes | WAL fsyncs |"
+      echo "|---|---|--:|--:|--:|--:|--:|" ;;
+  esac
+  for tool in "${wanted[@]}"; do
+    count_tool "$db" "$tool"
+  done
+  cd "$repo"
 done
