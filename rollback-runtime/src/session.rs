@@ -217,8 +217,9 @@ impl Session {
     /// nothing) when a migration is dirty, an applied up changed on disk, or
     /// the database has migrations the folder lacks (see [`MissingPolicy`]).
     ///
-    /// A run with every migration applied as it is on disk returns before
-    /// taking the migration lock (see [`Session::nothing_to_apply`]).
+    /// A run with every migration applied as it is on disk, none dirty and
+    /// none unknown, returns before taking the migration lock: the start-up
+    /// no-op is one read, and does not wait for another instance's run.
     pub async fn apply(
         &mut self,
         set: &MigrationSet,
