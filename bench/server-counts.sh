@@ -67,21 +67,27 @@ postgres_snapshot() {
     "SELECT coalesce((SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'), 0), wal_records, wal_fpi, wal_bytes, wal_sync FROM pg_stat_wal"
 }
 
-# snapshot DB DATABASE: that server's counters.
+# snapshot DB DATABASE: that server's counters; on PostgreSQL after a CHECKPOINT when
+# a step is about to start (`snapshot DB DATABASE start`).
 snapshot() {
-  if [ "$1" = mysql ]; then mysql_snapshot; else postgres_snapshot "$2"; fi
+  if [ "$1" = mysql ]; then
+    mysql_snapshot
+  else
+    [ "${3:-}" = start ] && "$pg_client" -X -q -h 127.0.0.1 -U postgres -d postgres -c CHECKPOINT
+    postgres_snapshot "$2"
+  fi
 }
 
-# per_migration BEFORE AFTER [ADJUST]: each counter's delta / count, the first counter's
-# less ADJUST (MySQL's Questions counts the second snapshot's own query).
+# per_migration DB BEFORE AFTER: each counter's delta / count; MySQL's Questions less
+# the second snapshot's own query.
 per_migration() {
   local -a before after
-  read -r -a before <<< "$1"
-  read -r -a after <<< "$2"
+  read -r -a before <<< "$2"
+  read -r -a after <<< "$3"
   local i out=""
   for i in "${!before[@]}"; do
     local delta=$((after[i] - before[i]))
-    [ "$i" = 0 ] && delta=$((delta - ${3:-0}))
+    [ "$i" = 0 ] && [ "$1" = mysql ] && delta=$((delta - 1))
     out+=$(awk -v d="$delta" -v n="$count" 'BEGIN { printf " %.2f |", d / n }')
   done
   echo "$out"
@@ -89,21 +95,18 @@ per_migration() {
 
 # count_tool DB TOOL: the table's apply and revert rows for one tool.
 count_tool() {
-  local db=$1 tool=$2 before after adjust=0
+  local db=$1 tool=$2 before after
   declare_tool "$db" "$tool"
-  [ "$db" = mysql ] && adjust=1
   bash -c "$RESET"
-  [ "$db" = postgres ] && "$pg_client" -X -q -h 127.0.0.1 -U postgres -d postgres -c CHECKPOINT
-  before=$(snapshot "$db" "$DATABASE")
+  before=$(snapshot "$db" "$DATABASE" start)
   bash -c "$UP" >/dev/null
   after=$(snapshot "$db" "$DATABASE")
-  echo "| $tool | apply |$(per_migration "$before" "$after" "$adjust")"
+  echo "| $tool | apply |$(per_migration "$db" "$before" "$after")"
   [ "$tool" = dbmate ] && return 0
-  [ "$db" = postgres ] && "$pg_client" -X -q -h 127.0.0.1 -U postgres -d postgres -c CHECKPOINT
-  before=$(snapshot "$db" "$DATABASE")
+  before=$(snapshot "$db" "$DATABASE" start)
   if [ "$tool" = cargo-rollback ]; then bash -c "$REVERT --no-backup" >/dev/null; else bash -c "$REVERT" >/dev/null; fi
   after=$(snapshot "$db" "$DATABASE")
-  echo "| $tool | revert |$(per_migration "$before" "$after" "$adjust")"
+  echo "| $tool | revert |$(per_migration "$db" "$before" "$after")"
 }
 
 IFS=, read -r -a wanted_dbs <<< "$dbs"
