@@ -5,7 +5,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use rollback_runtime::{Error, ErrorKind, display_chain};
+use rollback_runtime::error::display_chain;
+use rollback_runtime::{Error, ErrorKind};
 
 /// Exit code: the command did what it was asked.
 pub const SUCCESS: u8 = 0;

@@ -7,7 +7,9 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rollback_runtime::{Event, Operation, Step};
+use rollback_runtime::Step;
+use rollback_runtime::progress::Event;
+use rollback_runtime::records::Operation;
 
 use crate::commands::{label, milliseconds};
 use crate::output::Output;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Metadata, MetadataCommand, Package};
-use rollback_runtime::EmptyDown;
+use rollback_runtime::migration::EmptyDown;
 use serde_json::Value;
 
 use crate::cli::{EmptyDownArg, GlobalArgs};

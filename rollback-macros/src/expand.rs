@@ -71,9 +71,9 @@ pub(crate) fn expand(
     Ok(quote! {
         {
             #( const _: &str = ::core::include_str!(#tracked); )*
-            ::rollback_runtime::Migrator::__embedded(::rollback_runtime::MigrationSet::__embedded(
+            ::rollback_runtime::Migrator::__embedded(::rollback_runtime::migration::MigrationSet::__embedded(
                 const { &[ #( #migrations ),* ] },
-                ::rollback_runtime::VersionOrder::#order,
+                ::rollback_runtime::migration::VersionOrder::#order,
             ))
         }
     })
@@ -124,10 +124,10 @@ fn migration_tokens(migration: &Migration) -> TokenStream {
     let up_path = migration.up_path();
     let down_path = migration.down_path();
     quote! {
-        ::rollback_runtime::Migration::__embedded(
-            ::rollback_runtime::Version::__embedded(#version, #digits),
+        ::rollback_runtime::migration::Migration::__embedded(
+            ::rollback_runtime::migration::Version::__embedded(#version, #digits),
             #name,
-            ::rollback_runtime::Layout::#layout,
+            ::rollback_runtime::migration::Layout::#layout,
             #up,
             #down,
             #irreversible,
@@ -142,7 +142,7 @@ fn script_tokens(script: &Script) -> TokenStream {
     let checksum = script.checksum();
     let no_transaction = script.no_transaction();
     let first_line = script.first_line();
-    quote!(::rollback_runtime::Script::__embedded(#sql, #checksum, #no_transaction, #first_line))
+    quote!(::rollback_runtime::migration::Script::__embedded(#sql, #checksum, #no_transaction, #first_line))
 }
 
 #[cfg(test)]

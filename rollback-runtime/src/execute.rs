@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use rollback_core::sql::split;
 
-use crate::driver::Driver;
+use crate::dialect::Driver;
 use crate::error::{Error, Result, StatementError, display_chain};
 use crate::progress::{Event, Progress};
 use crate::records::MIGRATIONS_TABLE;

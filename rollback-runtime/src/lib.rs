@@ -2,63 +2,70 @@
 //!
 //! An application embeds its migrations and applies them at startup:
 //!
-//! ```text
-//! static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("migrations");
+//! ```no_run
+//! static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("../examples/shop/migrations");
 //!
-//! MIGRATOR.run(&std::env::var("DATABASE_URL")?).await?;
+//! # async fn start() -> rollback_runtime::Result<()> {
+//! let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:app.db".to_owned());
+//! MIGRATOR.run(&url).await?;
+//! # Ok(())
+//! # }
 //! ```
 //!
-//! `cargo rollback` drives the same engine ([`Session`]) from the command
-//! line. Every applied migration is stored with its down script and
-//! checksums in `_rollback_migrations`; every operation is audited in
-//! `_rollback_log`. A rollback is planned first ([`Session::plan_revert`]:
-//! each down statement classified, with live figures of what it destroys),
-//! backs up what its downs destroy inside the database before they run
-//! ([`Session::backups`], [`Session::restore`]), and can be rehearsed
-//! ([`RevertOptions::dry_run`]).
+//! The crate root is what an application uses. Every applied migration is
+//! stored with its down script and checksums in `_rollback_migrations`;
+//! every operation is audited in `_rollback_log`.
+//!
+//! `cargo rollback` drives the same engine from the command line, through
+//! the modules below, which are the API for tools: [`session`] (a
+//! connection and the operations on it), [`plan`] (what a rollback will do,
+//! with live figures), [`backup`] (the data a rollback's downs destroy,
+//! copied first, and restores), [`verify`] and [`generate`] (proving and
+//! writing downs on scratch databases), [`schema`] (snapshots and their
+//! differences), [`state`] (each migration's state), [`records`] (the
+//! tracking and audit rows), [`progress`] (events of a run), [`url`],
+//! [`error`], and [`migration`] and [`sql`] (the migration files and SQL
+//! analysis of `rollback-core`). Everything that knows one database lives
+//! in a private folder per database; see docs/architecture.md.
 
-mod backup;
-mod driver;
-mod error;
+pub mod backup;
+mod dialect;
+pub mod error;
 mod execute;
-mod generate;
+pub mod generate;
 mod migrator;
-mod plan;
-mod progress;
-mod quote;
-mod records;
-mod schema;
-mod session;
-mod state;
-#[cfg(test)]
+pub mod plan;
+pub mod progress;
+pub mod records;
+pub mod schema;
+pub mod session;
+pub mod state;
+mod target;
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 mod test_servers;
-mod url;
-mod verify;
+pub mod url;
+pub mod verify;
 
-pub use backup::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
-pub use driver::ConnectOptions;
-pub use error::{Error, ErrorKind, Refusal, Result, StatementError, display_chain};
-pub use generate::{
-    GENERATED_HEADER, GenerateOptions, GeneratedDown, Uninvertible, generate_downs,
-};
-pub use migrator::{Migrator, Runner, Target};
-pub use plan::{Impact, PlanStop, PlannedRevert, PlannedStatement, RollbackPlan};
-pub use progress::{Event, Progress};
-pub use records::{
-    AppliedMigration, LOG_TABLE, LogEntry, MIGRATIONS_TABLE, Operation, Outcome, TOOL_VERSION,
-};
-pub use schema::{Difference, ObjectKey, Snapshot, diff, differences};
-pub use session::{ApplyOptions, RepairMode, RevertOptions, Session, Step};
-pub use state::{DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, statuses};
-pub use url::{DatabaseUrl, mask_password};
-pub use verify::{
-    MigrationReport, SCRATCH_PREFIX, VerifyOptions, VerifyReport, VerifyResult, verify, verify_with,
-};
-
-pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
-pub use rollback_core::{
-    EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
-    MigrationSet, Script, Version, VersionOrder, load, load_shown_as, read_directives,
-};
+pub use error::{Error, ErrorKind, Result};
+pub use migrator::{Migrator, Runner};
 #[cfg(feature = "macros")]
 pub use rollback_macros::embed_migrations;
+pub use session::Step;
+pub use state::MissingPolicy;
+pub use target::Target;
+pub use verify::{VerifyReport, verify};
+
+/// The migrations themselves, as `rollback-core` reads them from a folder
+/// (or `embed_migrations!` embeds them): versions, scripts, checksums.
+pub mod migration {
+    pub use rollback_core::{
+        EmptyDown, Layout, LoadError, LoadErrors, LoadOptions, LoadWarning, Loaded, Migration,
+        MigrationSet, Script, Version, VersionOrder, load, load_shown_as, read_directives,
+    };
+}
+
+/// What `rollback-core` reads from SQL: dialects, statement classes and
+/// their effects, table names.
+pub mod sql {
+    pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
+}

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use rollback_core::{LoadOptions, MigrationSet};
 
-use crate::driver::ConnectOptions;
+use crate::dialect::ConnectOptions;
 use crate::error::Result;
 use crate::session::{ApplyOptions, Session, Step};
 use crate::state::MissingPolicy;
+use crate::target::Target;
 
 /// A set of migrations an application carries.
 ///
@@ -136,53 +137,3 @@ impl Runner<'_> {
 
 /// A boxed, sendable future: what crosses into the application's crate.
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Where a [`Migrator`] runs: a database URL, or an application's pool.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum Target<'a> {
-    /// `sqlite:app.db`, `postgres://…`, `mysql://…`.
-    Url(&'a str),
-    /// The database of a SQLite pool.
-    #[cfg(feature = "sqlite")]
-    Sqlite(&'a sqlx::SqlitePool),
-    /// The database of a PostgreSQL pool.
-    #[cfg(feature = "postgres")]
-    Postgres(&'a sqlx::PgPool),
-    /// The database of a MySQL or MariaDB pool.
-    #[cfg(feature = "mysql")]
-    MySql(&'a sqlx::MySqlPool),
-}
-
-impl<'a> From<&'a str> for Target<'a> {
-    fn from(url: &'a str) -> Target<'a> {
-        Target::Url(url)
-    }
-}
-
-impl<'a> From<&'a String> for Target<'a> {
-    fn from(url: &'a String) -> Target<'a> {
-        Target::Url(url)
-    }
-}
-
-#[cfg(feature = "sqlite")]
-impl<'a> From<&'a sqlx::SqlitePool> for Target<'a> {
-    fn from(pool: &'a sqlx::SqlitePool) -> Target<'a> {
-        Target::Sqlite(pool)
-    }
-}
-
-#[cfg(feature = "postgres")]
-impl<'a> From<&'a sqlx::PgPool> for Target<'a> {
-    fn from(pool: &'a sqlx::PgPool) -> Target<'a> {
-        Target::Postgres(pool)
-    }
-}
-
-#[cfg(feature = "mysql")]
-impl<'a> From<&'a sqlx::MySqlPool> for Target<'a> {
-    fn from(pool: &'a sqlx::MySqlPool) -> Target<'a> {
-        Target::MySql(pool)
-    }
-}

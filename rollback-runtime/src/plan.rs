@@ -3,15 +3,13 @@
 //! how long it will take. The plan is what a person confirms, what `plan`
 //! prints for a reviewer, and what decides the backups of the run itself.
 
-use rollback_core::sql::{
-    AnalyzedStatement, Dialect, Effect, StatementClass, TableName, analyze_script,
-};
+use rollback_core::sql::{AnalyzedStatement, Effect, StatementClass, TableName, analyze_script};
 use serde::Serialize;
 
 use crate::backup::{BackupKind, BackupTarget};
-use crate::driver::{ColumnInfo, Driver, Presence};
+use crate::dialect::quote;
+use crate::dialect::{ColumnInfo, Driver, Presence, spelling};
 use crate::error::{Error, Result};
-use crate::quote;
 use crate::records::AppliedMigration;
 use crate::state::DownScript;
 
@@ -195,16 +193,6 @@ impl Impact {
     }
 }
 
-/// About how many rows a second `CREATE TABLE … AS SELECT` copies in each
-/// dialect on modest hardware: a rough figure for the estimate, not a promise.
-fn rows_per_second(dialect: Dialect) -> i64 {
-    match dialect {
-        Dialect::Sqlite => 2_000_000,
-        Dialect::Postgres => 1_000_000,
-        Dialect::MySql => 500_000,
-    }
-}
-
 /// Plans the revert of one migration with `down`, reading live figures from
 /// the database.
 pub(crate) async fn plan_down(
@@ -251,8 +239,8 @@ pub(crate) async fn plan_down(
         backups,
         not_backed_up,
     };
-    plan.estimated_ms =
-        row.execution_ms.max(1) + plan.rows_to_back_up() * 1000 / rows_per_second(dialect);
+    plan.estimated_ms = row.execution_ms.max(1)
+        + plan.rows_to_back_up() * 1000 / spelling(dialect).rows_per_second();
     Ok(plan)
 }
 
@@ -384,11 +372,11 @@ async fn exists(driver: &mut dyn Driver, table: &TableName) -> Result<bool> {
 }
 
 async fn has_column(driver: &mut dyn Driver, table: &TableName, column: &str) -> Result<bool> {
-    let sqlite = driver.dialect() == Dialect::Sqlite;
+    let fold_case = spelling(driver.dialect()).catalog_names_fold_case();
     Ok(live_columns(driver, table)
         .await?
         .iter()
-        .any(|live| same_name(sqlite, &live.name, column)))
+        .any(|live| same_name(fold_case, &live.name, column)))
 }
 
 async fn count_rows(driver: &mut dyn Driver, table: &TableName) -> Result<i64> {
@@ -403,9 +391,10 @@ async fn count_rows(driver: &mut dyn Driver, table: &TableName) -> Result<i64> {
         .map_err(Error::database("counting rows for the plan"))
 }
 
-/// SQLite compares names without regard to case; the servers as stored.
-fn same_name(sqlite: bool, a: &str, b: &str) -> bool {
-    if sqlite {
+/// Names compared as the catalog compares them: without regard to case
+/// (SQLite), else as stored.
+fn same_name(fold_case: bool, a: &str, b: &str) -> bool {
+    if fold_case {
         a.eq_ignore_ascii_case(b)
     } else {
         a == b
@@ -418,12 +407,12 @@ async fn lost_columns(
     table: &TableName,
     kept: &[String],
 ) -> Result<Vec<String>> {
-    let sqlite = driver.dialect() == Dialect::Sqlite;
+    let fold_case = spelling(driver.dialect()).catalog_names_fold_case();
     Ok(live_columns(driver, table)
         .await?
         .into_iter()
         .map(|column| column.name)
-        .filter(|name| !kept.iter().any(|keep| same_name(sqlite, keep, name)))
+        .filter(|name| !kept.iter().any(|keep| same_name(fold_case, keep, name)))
         .collect())
 }
 

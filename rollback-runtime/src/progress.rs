@@ -5,9 +5,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use serde::Serialize;
+
 use crate::backup::Backup;
 use crate::records::Operation;
-use crate::session::Step;
 
 /// Something that happened during a run.
 #[derive(Debug)]
@@ -66,3 +67,20 @@ pub enum Event<'a> {
 
 /// A callback told about each event as it happens.
 pub type Progress<'a> = &'a mut (dyn FnMut(&Event<'_>) + Send);
+
+/// A migration step that ran, reported as it finishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Apply or revert.
+    pub operation: Operation,
+    /// The version.
+    pub version: String,
+    /// The name.
+    pub name: String,
+    /// How long it took.
+    pub execution_ms: i64,
+    /// Rows copied to a backup before a down ran.
+    pub rows_backed_up: i64,
+    /// The backup a down's data went to (`restore ID` takes it).
+    pub backup_id: Option<i64>,
+}

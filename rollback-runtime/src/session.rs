@@ -11,12 +11,12 @@ use std::time::Instant;
 use chrono::Utc;
 use rollback_core::sql::Dialect;
 use rollback_core::{Migration, MigrationSet, Version};
-use serde::Serialize;
 
-use crate::driver::{self, ConnectOptions, Driver};
+pub use crate::dialect::ConnectOptions;
+use crate::dialect::{self, Driver};
 use crate::error::{Error, Refusal, Result, display_chain};
-use crate::migrator::Target;
 use crate::plan::{self, PlanStop, RollbackPlan};
+pub use crate::progress::Step;
 use crate::progress::{Event, Progress};
 use crate::records::{
     AppliedList, AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation,
@@ -24,6 +24,7 @@ use crate::records::{
 use crate::state::{
     self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
 };
+use crate::target::Target;
 use crate::url::DatabaseUrl;
 
 /// What `apply` should do.
@@ -79,23 +80,6 @@ pub enum RepairMode {
     Pending,
 }
 
-/// A migration step that ran, reported as it finishes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Step {
-    /// Apply or revert.
-    pub operation: Operation,
-    /// The version.
-    pub version: String,
-    /// The name.
-    pub name: String,
-    /// How long it took.
-    pub execution_ms: i64,
-    /// Rows copied to a backup before a down ran.
-    pub rows_backed_up: i64,
-    /// The backup a down's data went to (`restore ID` takes it).
-    pub backup_id: Option<i64>,
-}
-
 /// An open connection to a database, ready to migrate it.
 pub struct Session {
     driver: Box<dyn Driver>,
@@ -112,46 +96,7 @@ impl Session {
     /// pool's options but never one of the pool's own connections, so that
     /// the lock and any init SQL stay off the pool.
     pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
-        let (driver, url): (Box<dyn Driver>, DatabaseUrl) = match target {
-            Target::Url(url) => {
-                let url = DatabaseUrl::parse(url)?;
-                (driver::connect(&url, options).await?, url)
-            }
-            #[cfg(feature = "sqlite")]
-            Target::Sqlite(pool) => {
-                let pool_options = (*pool.connect_options()).clone();
-                let url = DatabaseUrl::parse(&format!(
-                    "sqlite:{}",
-                    pool_options.get_filename().display()
-                ))?;
-                let driver =
-                    driver::sqlite::SqliteDriver::open(pool_options, &url, options).await?;
-                (Box::new(driver), url)
-            }
-            #[cfg(feature = "postgres")]
-            Target::Postgres(pool) => {
-                let pool_options = (*pool.connect_options()).clone();
-                let url = server_url(
-                    "postgres",
-                    pool_options.get_host(),
-                    pool_options.get_database(),
-                )?;
-                let driver =
-                    driver::postgres::PostgresDriver::open(pool_options, &url, options).await?;
-                (Box::new(driver), url)
-            }
-            #[cfg(feature = "mysql")]
-            Target::MySql(pool) => {
-                let pool_options = (*pool.connect_options()).clone();
-                let url = server_url(
-                    "mysql",
-                    pool_options.get_host(),
-                    pool_options.get_database(),
-                )?;
-                let driver = driver::mysql::MySqlDriver::open(pool_options, &url, options).await?;
-                (Box::new(driver), url)
-            }
-        };
+        let (driver, url) = dialect::open(target, options).await?;
         Ok(Session { driver, url })
     }
 
@@ -595,14 +540,4 @@ impl Session {
         self.audit(Operation::Repair, &row.version, &row.name, started, None, 0)
             .await
     }
-}
-
-/// The URL a server pool's options stand for, for messages (never with a
-/// password: the options hold it apart).
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-fn server_url(scheme: &str, host: &str, database: Option<&str>) -> Result<DatabaseUrl> {
-    DatabaseUrl::parse(&format!(
-        "{scheme}://{host}/{}",
-        database.unwrap_or_default()
-    ))
 }

@@ -49,6 +49,20 @@ impl DatabaseUrl {
         })
     }
 
+    /// The URL of database `database` on the server at `host`, as an
+    /// application's pool was configured (no credentials: only to name it).
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    pub(crate) fn of_server(
+        scheme: &str,
+        host: &str,
+        database: Option<&str>,
+    ) -> Result<DatabaseUrl> {
+        DatabaseUrl::parse(&format!(
+            "{scheme}://{host}/{}",
+            database.unwrap_or_default()
+        ))
+    }
+
     /// The dialect the scheme names.
     pub fn dialect(&self) -> Dialect {
         self.dialect

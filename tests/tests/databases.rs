@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use rollback_runtime::{Migrator, Operation, Session};
+use rollback_runtime::Migrator;
+use rollback_runtime::records::Operation;
+use rollback_runtime::session::Session;
 use rollback_tests::{Db, ScratchDatabase};
 use rstest::rstest;
 

@@ -9,10 +9,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use rollback_runtime::{
-    EmptyDown, GenerateOptions, GeneratedDown, LoadOptions, MigrationSet, VerifyOptions,
-    VerifyResult, generate_downs, verify_with,
-};
+use rollback_runtime::generate::{GenerateOptions, GeneratedDown, generate_downs};
+use rollback_runtime::migration::{EmptyDown, LoadOptions, MigrationSet};
+use rollback_runtime::verify::{VerifyOptions, VerifyResult, verify_with};
 use rollback_tests::{Db, ScratchDatabase};
 
 /// A corpus folder and how its project runs it (docs/corpus.md).
@@ -61,7 +60,7 @@ fn load(folder: &std::path::Path) -> MigrationSet {
         empty_down: EmptyDown::Irreversible,
         allow_missing_down: true,
     };
-    rollback_runtime::load(folder, &options)
+    rollback_runtime::migration::load(folder, &options)
         .expect("the corpus folder loads")
         .migrations
 }

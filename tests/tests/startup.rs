@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
-use rollback_runtime::{
-    Error, LoadOptions, MigrationState, Migrator, MissingPolicy, Refusal, Session,
-};
+use rollback_runtime::error::Refusal;
+use rollback_runtime::migration::LoadOptions;
+use rollback_runtime::session::Session;
+use rollback_runtime::state::MigrationState;
+use rollback_runtime::{Error, Migrator, MissingPolicy};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 static SHOP: Migrator = rollback_runtime::embed_migrations!("../examples/shop/migrations");
@@ -36,9 +38,12 @@ async fn tables(pool: &SqlitePool) -> Vec<String> {
 #[test]
 fn embedded_migrations_equal_the_folder_read_at_run_time() {
     // The macro and the loader share one code path; the results must agree to the byte.
-    let loaded =
-        rollback_runtime::load_shown_as(&shop_folder(), SHOP_FOLDER, &LoadOptions::default())
-            .unwrap();
+    let loaded = rollback_runtime::migration::load_shown_as(
+        &shop_folder(),
+        SHOP_FOLDER,
+        &LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(SHOP.migrations(), &loaded.migrations);
     assert_eq!(SHOP.migrations().migrations().len(), 5);
 }

@@ -2,7 +2,9 @@
 //! embedded migrations pass on every database, a wrong down is named, and the
 //! database the URL names stays as it was.
 
-use rollback_runtime::{LoadOptions, Migrator, VerifyOptions, VerifyResult, verify, verify_with};
+use rollback_runtime::migration::LoadOptions;
+use rollback_runtime::verify::{VerifyOptions, VerifyResult, verify_with};
+use rollback_runtime::{Migrator, verify};
 use rollback_tests::{Db, ScratchDatabase};
 use rstest::rstest;
 

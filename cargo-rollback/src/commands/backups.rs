@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use chrono::Utc;
-use rollback_runtime::Backup;
+use rollback_runtime::backup::Backup;
 
 use super::confirm::ask;
 use super::{connect, label};

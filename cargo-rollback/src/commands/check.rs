@@ -1,7 +1,8 @@
 //! `cargo rollback check`: the folder's rules, for CI.
 
 use anyhow::Result;
-use rollback_runtime::{Error, LoadOptions, LoadWarning};
+use rollback_runtime::Error;
+use rollback_runtime::migration::{LoadOptions, LoadWarning};
 use serde::Serialize;
 
 use crate::cli::GlobalArgs;
@@ -29,7 +30,8 @@ pub fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
         empty_down: project.empty_down,
         ..LoadOptions::default()
     };
-    let loaded = rollback_runtime::load(&project.migrations, &options).map_err(Error::from)?;
+    let loaded =
+        rollback_runtime::migration::load(&project.migrations, &options).map_err(Error::from)?;
     let set = &loaded.migrations;
     let report = Report {
         migrations: set.migrations().len(),

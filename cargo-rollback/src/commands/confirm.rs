@@ -5,7 +5,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Result;
-use rollback_runtime::RollbackPlan;
+use rollback_runtime::plan::RollbackPlan;
 
 use super::plan;
 use crate::failure::RefusedError;

@@ -15,9 +15,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use rollback_runtime::{
-    EmptyDown, GENERATED_HEADER, GenerateOptions, GeneratedDown, Layout, LoadOptions, Migration,
-    MigrationSet, generate_downs, read_directives,
+use rollback_runtime::generate::{
+    GENERATED_HEADER, GenerateOptions, GeneratedDown, generate_downs,
+};
+use rollback_runtime::migration::{
+    EmptyDown, Layout, LoadOptions, Migration, MigrationSet, read_directives,
 };
 use serde::Serialize;
 
@@ -139,7 +141,7 @@ fn load(project: &Project) -> Result<MigrationSet> {
         empty_down: EmptyDown::Irreversible,
         allow_missing_down: true,
     };
-    let loaded = rollback_runtime::load(&project.migrations, &options)
+    let loaded = rollback_runtime::migration::load(&project.migrations, &options)
         .map_err(rollback_runtime::Error::from)?;
     Ok(loaded.migrations)
 }

@@ -1,7 +1,7 @@
 //! `cargo rollback log`: the audit log.
 
 use anyhow::Result;
-use rollback_runtime::Operation;
+use rollback_runtime::records::Operation;
 
 use super::{connect, label};
 use crate::cli::GlobalArgs;

@@ -16,7 +16,9 @@ mod up;
 mod verify;
 
 use anyhow::Result;
-use rollback_runtime::{ConnectOptions, Error, LoadOptions, MigrationSet, Session, Step, Version};
+use rollback_runtime::migration::{LoadOptions, MigrationSet, Version};
+use rollback_runtime::session::{ConnectOptions, Session};
+use rollback_runtime::{Error, Step};
 
 use crate::cli::{Cli, Command, Format, GlobalArgs};
 use crate::failure::{UsageError, warn};
@@ -96,7 +98,8 @@ fn load_migrations(project: &Project, output: Output) -> Result<MigrationSet> {
         empty_down: project.empty_down,
         ..LoadOptions::default()
     };
-    let loaded = rollback_runtime::load(&project.migrations, &options).map_err(Error::from)?;
+    let loaded =
+        rollback_runtime::migration::load(&project.migrations, &options).map_err(Error::from)?;
     if !output.quiet {
         for warning in &loaded.warnings {
             warn(&warning.to_string());

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use rollback_runtime::{EmptyDown, Layout, LoadOptions, Migration, MigrationSet, VersionOrder};
+use rollback_runtime::migration::{
+    EmptyDown, Layout, LoadOptions, Migration, MigrationSet, VersionOrder,
+};
 use serde::Serialize;
 
 use super::generate::{self, GenerateArgs};
@@ -58,7 +60,7 @@ pub async fn run(global: &GlobalArgs, args: &NewArgs<'_>, output: Output) -> Res
     let dir = &project.migrations;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     // The folder as it is, with the downs that earlier `new`s left empty.
-    let existing = rollback_runtime::load(
+    let existing = rollback_runtime::migration::load(
         dir,
         &LoadOptions {
             empty_down: EmptyDown::Irreversible,

@@ -3,9 +3,9 @@
 //! Markdown rollback plan for a reviewer.
 
 use anyhow::Result;
-use rollback_runtime::{
-    Impact, PlannedRevert, PlannedStatement, RevertOptions, RollbackPlan, StatementClass,
-};
+use rollback_runtime::plan::{Impact, PlannedRevert, PlannedStatement, RollbackPlan};
+use rollback_runtime::session::RevertOptions;
+use rollback_runtime::sql::StatementClass;
 
 use super::revert::{down_choice, selection};
 use super::{connect, label, load_migrations};

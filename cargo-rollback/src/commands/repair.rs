@@ -1,7 +1,7 @@
 //! `cargo rollback repair VERSION`: settle a dirty or modified migration.
 
 use anyhow::Result;
-use rollback_runtime::RepairMode;
+use rollback_runtime::session::RepairMode;
 
 use super::{connect, load_migrations, parse_version};
 use crate::cli::GlobalArgs;

@@ -3,7 +3,9 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use rollback_runtime::{Dialect, DownChoice, RevertOptions, Selection};
+use rollback_runtime::session::RevertOptions;
+use rollback_runtime::sql::Dialect;
+use rollback_runtime::state::{DownChoice, Selection};
 
 use super::confirm::confirm_plan;
 use super::{

@@ -2,7 +2,8 @@
 
 use anyhow::Result;
 use chrono::Utc;
-use rollback_runtime::{Error, MigrationState, MigrationStatus, statuses};
+use rollback_runtime::Error;
+use rollback_runtime::state::{MigrationState, MigrationStatus, statuses};
 
 use super::{connect, label, load_migrations};
 use crate::cli::GlobalArgs;

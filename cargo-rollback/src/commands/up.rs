@@ -3,7 +3,8 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use rollback_runtime::{ApplyOptions, Error, MissingPolicy};
+use rollback_runtime::session::ApplyOptions;
+use rollback_runtime::{Error, MissingPolicy};
 
 use super::{connect, finish_steps, load_migrations, migrations, milliseconds, parse_version};
 use crate::cli::GlobalArgs;

@@ -6,7 +6,8 @@ use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Result;
-use rollback_runtime::{MigrationReport, VerifyOptions, VerifyReport, VerifyResult, verify_with};
+use rollback_runtime::VerifyReport;
+use rollback_runtime::verify::{MigrationReport, VerifyOptions, VerifyResult, verify_with};
 
 use super::{label, load_migrations, parse_version};
 use crate::cli::{Format, GlobalArgs};

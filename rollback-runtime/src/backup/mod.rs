@@ -10,138 +10,16 @@
 //! into the rows with the same key; rows that are there already keep what
 //! they hold now, so a restore never overwrites newer data of a whole row.
 
+pub(crate) mod record;
 pub(crate) mod sql;
 
-use chrono::{DateTime, Utc};
-use rollback_core::sql::{Dialect, TableName};
-use serde::Serialize;
+use chrono::Utc;
+use rollback_core::sql::Dialect;
 
-use crate::driver::{ColumnInfo, Driver, Presence};
+use crate::dialect::quote;
+use crate::dialect::{ColumnInfo, Driver, Presence, spelling};
 use crate::error::{Error, Refusal, Result};
-use crate::quote;
-
-/// What a backup item holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackupKind {
-    /// Every row and column of a table.
-    Table,
-    /// One column, with the key of each row.
-    Column,
-}
-
-impl BackupKind {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BackupKind::Table => "table",
-            BackupKind::Column => "column",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<BackupKind> {
-        [BackupKind::Table, BackupKind::Column]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
-    }
-}
-
-/// Data a rollback is about to destroy, to be copied first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BackupTarget {
-    /// A table or one of its columns.
-    pub kind: BackupKind,
-    /// The table.
-    pub table: TableName,
-    /// The column, for [`BackupKind::Column`].
-    pub column: Option<String>,
-}
-
-impl BackupTarget {
-    /// `orders` or `orders.note`, for people.
-    pub fn describe(&self) -> String {
-        match &self.column {
-            Some(column) => format!("{}.{column}", self.table),
-            None => self.table.to_string(),
-        }
-    }
-}
-
-/// One copied table or column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BackupItem {
-    /// Order within the backup (the order of the down's statements).
-    pub position: i64,
-    /// A whole table or one column.
-    pub kind: BackupKind,
-    /// The table copied from.
-    pub table: TableName,
-    /// The column copied, for a column item.
-    pub column: Option<String>,
-    /// The columns that find a row again; empty when the table had none.
-    pub key_columns: Vec<String>,
-    /// The copy.
-    pub copy: TableName,
-    /// Rows copied.
-    pub rows: i64,
-}
-
-impl BackupItem {
-    /// `orders` or `orders.note`, for people.
-    pub fn describe(&self) -> String {
-        match &self.column {
-            Some(column) => format!("{}.{column}", self.table),
-            None => self.table.to_string(),
-        }
-    }
-}
-
-/// The backup a rollback took of one migration's down.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Backup {
-    /// What `restore ID` takes.
-    pub id: i64,
-    /// The migration whose down destroyed the data.
-    pub version: String,
-    /// Its name.
-    pub name: String,
-    /// When the copy was made.
-    pub created_at: DateTime<Utc>,
-    /// Rows copied, over all items.
-    pub rows: i64,
-    /// Bytes the copies take on disk (0 when the database cannot tell).
-    pub bytes: i64,
-    /// When it was last restored.
-    pub restored_at: Option<DateTime<Utc>>,
-    /// What was copied.
-    pub items: Vec<BackupItem>,
-}
-
-/// What a restore put back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RestoreReport {
-    /// The backup.
-    pub id: i64,
-    /// Its migration's version.
-    pub version: String,
-    /// Its migration's name.
-    pub name: String,
-    /// Rows inserted or updated, per item, in the order they were restored.
-    pub items: Vec<RestoredItem>,
-    /// Rows inserted or updated in all.
-    pub rows: i64,
-}
-
-/// One item of a [`RestoreReport`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RestoredItem {
-    /// `orders` or `orders.note`.
-    pub what: String,
-    /// Rows in the copy.
-    pub copied: i64,
-    /// Rows inserted (a table) or updated (a column).
-    pub restored: i64,
-}
+pub use record::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 
 /// Copies `targets` before `version`'s down runs and records the backup;
 /// `None` when none of them exists any more (nothing to lose).
@@ -279,8 +157,10 @@ async fn copy(
         .row_key(&target.table)
         .await
         .map_err(Error::database(reading))?;
-    if key.is_empty() && dialect == Dialect::Sqlite {
-        key.push(sql::SQLITE_ROWID.to_owned());
+    if key.is_empty()
+        && let Some(implicit) = spelling(dialect).implicit_row_key()
+    {
+        key.push(implicit.to_owned());
     }
     // A column without a key could not find its row again: copy the table.
     let (kind, column) = match &target.column {
@@ -365,10 +245,9 @@ async fn restore_item(driver: &mut dyn Driver, backup: &Backup, item: &BackupIte
     if live.is_empty() {
         return Err(refuse(format!("table {} does not exist", item.table)));
     }
-    let has = |name: &str| {
-        (dialect == Dialect::Sqlite && name == sql::SQLITE_ROWID)
-            || live.iter().any(|column| column.name == name)
-    };
+    let implicit_key = spelling(dialect).implicit_row_key();
+    let has =
+        |name: &str| implicit_key == Some(name) || live.iter().any(|column| column.name == name);
     if let Some(missing) = item.key_columns.iter().find(|key| !has(key)) {
         return Err(refuse(format!(
             "table {} has no column {missing}, the key of the copied rows",
@@ -432,14 +311,15 @@ async fn restore_item(driver: &mut dyn Driver, backup: &Backup, item: &BackupIte
     Ok(i64::try_from(rows).unwrap_or(i64::MAX))
 }
 
-/// A column a restore writes, cast on PostgreSQL to the live column's type
+/// A column a restore writes, cast where the dialect casts copied values
+/// (PostgreSQL) to the live column's type
 /// (which turns values copied as text back into enums, domains, …; see
 /// [`sql::Column`]).
 fn live_column<'a>(dialect: Dialect, live: &'a [ColumnInfo], name: &'a str) -> sql::Column<'a> {
     let cast = live
         .iter()
         .find(|column| column.name == name)
-        .filter(|_| dialect == Dialect::Postgres)
+        .filter(|_| spelling(dialect).casts_copied_values())
         .map(|column| column.type_name.as_str());
     sql::Column { name, cast }
 }

@@ -8,21 +8,16 @@
 
 use rollback_core::sql::{Dialect, TableName};
 
-use crate::quote;
+use crate::dialect::{quote, spelling};
 
-/// PostgreSQL keeps backups in a schema of their own.
-pub(crate) const POSTGRES_SCHEMA: &str = "_rollback_backup";
-
-/// Elsewhere backups are tables with this prefix, beside the table they copy.
+/// Where a database has no schema for backups, they are tables with this
+/// prefix, beside the table they copy.
 pub(crate) const TABLE_PREFIX: &str = "_rollback_backup_";
 
-/// SQLite's row id, the key of a table without a primary key.
-pub(crate) const SQLITE_ROWID: &str = "rowid";
-
-/// The name of the copy: `<id>_<position>_<table>[_<column>]`, in
-/// PostgreSQL's backup schema, elsewhere prefixed and beside the source;
-/// cut to the dialect's identifier limit (63 bytes on PostgreSQL, 64
-/// characters on MySQL), which the id and position keep unique.
+/// The name of the copy: `<id>_<position>_<table>[_<column>]`, in the
+/// dialect's backup schema (PostgreSQL), elsewhere prefixed and beside the
+/// source; cut to the dialect's identifier limit (63 bytes on PostgreSQL,
+/// 64 on MySQL), which the id and position keep unique.
 pub(crate) fn copy_name(
     dialect: Dialect,
     id: i64,
@@ -35,14 +30,16 @@ pub(crate) fn copy_name(
         stem.push('_');
         stem.push_str(column);
     }
-    match dialect {
-        Dialect::Postgres => TableName {
-            schema: Some(POSTGRES_SCHEMA.to_owned()),
-            name: cut(&stem, 63),
+    let spelling = spelling(dialect);
+    let limit = spelling.identifier_limit();
+    match spelling.backup_schema() {
+        Some(schema) => TableName {
+            schema: Some(schema.to_owned()),
+            name: cut(&stem, limit),
         },
-        Dialect::Sqlite | Dialect::MySql => TableName {
+        None => TableName {
             schema: table.schema.clone(),
-            name: cut(&format!("{TABLE_PREFIX}{stem}"), 64),
+            name: cut(&format!("{TABLE_PREFIX}{stem}"), limit),
         },
     }
 }
@@ -82,10 +79,8 @@ impl Column<'_> {
 
 /// The statements that copy `columns` of a table (for a column, the key
 /// that finds its row again and the column itself); the last one reports the
-/// rows copied. On the servers that is one `CREATE TABLE … AS SELECT`, whose
-/// count they report. SQLite reports none for it, so there the copy is created
-/// empty and filled by an `INSERT … SELECT`, which it counts: the data is read
-/// once, not copied and then counted.
+/// rows copied: one `CREATE TABLE … AS SELECT` where the database reports its
+/// count (see [`Spelling::copy_statements`](crate::dialect::Spelling::copy_statements)).
 pub(crate) fn copy_statements(
     dialect: Dialect,
     copy: &TableName,
@@ -109,13 +104,7 @@ pub(crate) fn copy_statements(
         "SELECT {selected} FROM {} AS s",
         quote::table(dialect, source)
     );
-    match dialect {
-        Dialect::Sqlite => vec![
-            format!("CREATE TABLE {copy} AS {select} LIMIT 0"),
-            format!("INSERT INTO {copy} {select}"),
-        ],
-        Dialect::Postgres | Dialect::MySql => vec![format!("CREATE TABLE {copy} AS {select}")],
-    }
+    spelling(dialect).copy_statements(&copy, &select)
 }
 
 /// `t.k = b.k AND …`, each copied key value cast to the live key's type.
@@ -147,20 +136,13 @@ pub(crate) fn restore_column(
         quote::ident(dialect, column.name),
         column.value(dialect, "b"),
     );
-    match dialect {
-        Dialect::MySql => {
-            format!("UPDATE {target} AS t JOIN {copy} AS b ON {matches} SET t.{name} = {value}")
-        }
-        Dialect::Sqlite | Dialect::Postgres => {
-            format!("UPDATE {target} AS t SET {name} = {value} FROM {copy} AS b WHERE {matches}")
-        }
-    }
+    spelling(dialect).update_from(&target, &copy, &name, &value, &matches)
 }
 
 /// The statement that inserts the copied rows whose key the table does not
 /// have (all of them when `key` is empty: the caller checks that the table
 /// is empty then). `columns` are the ones both tables have and an `INSERT`
-/// may set; `overriding` lets PostgreSQL take copied values for `GENERATED
+/// may set; `overriding` lets the database (PostgreSQL) take copied values for `GENERATED
 /// ALWAYS` identity columns.
 pub(crate) fn restore_rows(
     dialect: Dialect,
@@ -182,7 +164,7 @@ pub(crate) fn restore_rows(
         .join(", ");
     let (copy, target) = (quote::table(dialect, copy), quote::table(dialect, target));
     let overriding = if overriding {
-        " OVERRIDING SYSTEM VALUE"
+        spelling(dialect).overriding_identity()
     } else {
         ""
     };

@@ -9,9 +9,9 @@ use rollback_core::Script;
 use rollback_core::sql::{Inverse, InversePart, Unnamed};
 
 use super::fallback::drop_created;
-use super::recreate::{self, Named, NotRecreated};
+use crate::dialect::Inspector;
+use crate::dialect::{Named, NotRecreated, backend};
 use crate::error::display_chain;
-use crate::verify::inspector::Inspector;
 
 /// What undoes one up statement, in the order the down runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,10 @@ pub(super) async fn capture(
 async fn answer(inspector: &mut Inspector, part: InversePart) -> Result<Answer, sqlx::Error> {
     Ok(match part {
         InversePart::Sql { sql } => Answer::Sql(vec![sql], Vec::new()),
-        InversePart::Recreate { need } => match recreate::recreate(inspector, &need).await {
+        InversePart::Recreate { need } => match backend(inspector.dialect())
+            .recreate(inspector, &need)
+            .await
+        {
             Ok(recreated) => Answer::Sql(recreated.statements, recreated.notes),
             // A `CREATE OR REPLACE` that creates: the down drops it. A
             // `DROP … IF EXISTS` of nothing: there is nothing to put back.
@@ -124,7 +127,10 @@ async fn answer(inspector: &mut Inspector, part: InversePart) -> Result<Answer, 
             need,
             if_missing,
         } => {
-            let present = match recreate::recreate(inspector, &need).await {
+            let present = match backend(inspector.dialect())
+                .recreate(inspector, &need)
+                .await
+            {
                 Ok(_) => true,
                 Err(NotRecreated::Missing(_)) => false,
                 Err(NotRecreated::Unsupported(reason)) => {
@@ -138,7 +144,9 @@ async fn answer(inspector: &mut Inspector, part: InversePart) -> Result<Answer, 
             Answer::Sql(runs.then_some(sql).into_iter().collect(), Vec::new())
         }
         InversePart::DropUnnamed { unnamed } => {
-            let before = recreate::names(inspector, &unnamed).await?;
+            let before = backend(inspector.dialect())
+                .names(inspector, &unnamed)
+                .await?;
             Answer::Unnamed(unnamed, before)
         }
         InversePart::CannotInvert { reason } => Answer::Cannot(reason),
@@ -157,10 +165,15 @@ async fn finish(
             block.notes.extend(notes);
         }
         Answer::Unnamed(unnamed, before) => {
-            let after = recreate::names(inspector, &unnamed).await?;
+            let after = backend(inspector.dialect())
+                .names(inspector, &unnamed)
+                .await?;
             let mut drops = Vec::new();
             for created in after.difference(&before) {
-                match recreate::drop_unnamed(inspector, &unnamed, &created.name).await {
+                match backend(inspector.dialect())
+                    .drop_unnamed(inspector, &unnamed, &created.name)
+                    .await
+                {
                     Ok(sql) => drops.push(sql),
                     Err(NotRecreated::Database(error)) => return Err(error),
                     Err(other) => cannot(block, other.to_string()),

@@ -5,7 +5,8 @@
 
 use rollback_core::sql::{Dialect, Need};
 
-use crate::quote::{ident, table};
+use crate::dialect::quote::{ident, table};
+use crate::dialect::spelling;
 
 /// The `DROP … IF EXISTS` of the object `need` names, for the needs a
 /// `CREATE OR REPLACE` gives; `None` for the others, whose object missing
@@ -23,23 +24,13 @@ pub(super) fn drop_created(dialect: Dialect, need: &Need) -> Option<String> {
             procedure,
         } => {
             let kind = if *procedure { "PROCEDURE" } else { "FUNCTION" };
-            let signature = match (dialect, arguments) {
-                (Dialect::Postgres, Some(arguments)) => format!("({arguments})"),
-                _ => String::new(),
-            };
-            Some(format!(
-                "DROP {kind} IF EXISTS {}{signature}",
-                table(dialect, name)
-            ))
+            Some(spelling(dialect).drop_routine(kind, &table(dialect, name), arguments.as_deref()))
         }
-        Need::Trigger { name, table: on } => Some(match (dialect, on) {
-            (Dialect::Postgres, Some(on)) => format!(
-                "DROP TRIGGER IF EXISTS {} ON {}",
-                ident(dialect, &name.name),
-                table(dialect, on)
-            ),
-            _ => format!("DROP TRIGGER IF EXISTS {}", table(dialect, name)),
-        }),
+        Need::Trigger { name, table: on } => Some(spelling(dialect).drop_trigger(
+            &table(dialect, name),
+            &ident(dialect, &name.name),
+            on.as_ref().map(|on| table(dialect, on)).as_deref(),
+        )),
         Need::Table { table: created } => {
             Some(format!("DROP TABLE IF EXISTS {}", table(dialect, created)))
         }

@@ -20,7 +20,6 @@
 
 mod capture;
 mod fallback;
-mod recreate;
 mod render;
 
 use std::borrow::Cow;

@@ -2,19 +2,13 @@
 //! the differences between two of them: what `verify` compares before and
 //! after each step.
 //!
-//! Each dialect brings only SQL text ([`CatalogQueries`]): queries whose rows
+//! Each dialect brings only SQL text (`dialect::CatalogQueries`, in the
+//! dialect's `snapshot.rs`): queries whose rows
 //! are `(kind, name, attribute, value)`, one query per kind of object, so a
 //! snapshot costs a handful of round trips whatever the number of tables.
 //! Names carry no OIDs; definitions are the catalog's own rendering
 //! (`pg_get_indexdef`, `sqlite_master.sql`, …) with whitespace collapsed, so
 //! two databases built by the same statements compare equal.
-
-#[cfg(feature = "mysql")]
-pub(crate) mod mysql;
-#[cfg(feature = "postgres")]
-pub(crate) mod postgres;
-#[cfg(feature = "sqlite")]
-pub(crate) mod sqlite;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -276,21 +270,9 @@ fn shown(value: Option<&String>) -> String {
     }
 }
 
-/// One dialect's catalog queries.
-pub(crate) struct CatalogQueries {
-    /// Queries returning `(kind, name, attribute, value)` rows, all text; a
-    /// row with a NULL attribute or value only says that the object exists.
-    pub objects: &'static [&'static str],
-    /// One query returning `(table, column)` rows in column order.
-    pub column_order: &'static str,
-    /// What the dialect does to the rows once read (SQLite takes its check
-    /// constraints out of the table's text).
-    pub finish: Option<fn(&mut Snapshot)>,
-}
-
 impl Snapshot {
-    /// Builds a snapshot from the rows of [`CatalogQueries::objects`] and
-    /// [`CatalogQueries::column_order`].
+    /// Builds a snapshot from the rows of a dialect's catalog queries: its
+    /// objects, and its columns in order.
     pub(crate) fn from_rows(
         objects: impl IntoIterator<Item = [Option<String>; 4]>,
         order: impl IntoIterator<Item = (String, String)>,

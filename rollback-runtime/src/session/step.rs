@@ -233,7 +233,7 @@ impl Session {
 
     /// Ends a step with its audit row. A success writes its tracking change
     /// and the audit row inside the step's transaction and commits them with
-    /// it ([`Driver::finish_step`](crate::driver::Driver::finish_step)). A
+    /// it ([`Driver::finish_step`](crate::dialect::Driver::finish_step)). A
     /// failure, or a record or commit that failed, is rolled back, and then
     /// logged on its own.
     #[expect(clippy::too_many_arguments, reason = "the audit row's fields")]

@@ -16,7 +16,6 @@
 //! Only an up that fails the first time stops the run — later migrations
 //! build on it — and they are reported `skipped`.
 
-pub(crate) mod inspector;
 mod report;
 pub(crate) mod scratch;
 mod sentinels;
@@ -26,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use rollback_core::{Migration, MigrationSet, Version};
 
-use crate::driver::ConnectOptions;
+use crate::dialect::{ConnectOptions, Inspector};
 use crate::error::{Error, Result, display_chain};
 use crate::migrator::Migrator;
 use crate::progress::Event;
@@ -34,7 +33,6 @@ use crate::schema::{Snapshot, column_order_notes, differences};
 use crate::session::{ApplyOptions, RevertOptions, Session};
 use crate::state::Selection;
 use crate::url::DatabaseUrl;
-use inspector::Inspector;
 pub use report::{MigrationReport, VerifyReport, VerifyResult};
 pub use scratch::SCRATCH_PREFIX;
 use scratch::Scratch;
@@ -320,7 +318,7 @@ impl<'a> Replay<'a> {
 /// engine creates a SQLite file).
 async fn connections(scratch: &Scratch, connect: &ConnectOptions) -> Result<(Session, Inspector)> {
     let session = Session::connect(scratch.url().expose(), connect).await?;
-    let inspector = Inspector::connect(scratch.url(), connect.init_sql.as_deref()).await?;
+    let inspector = crate::dialect::inspect(scratch.url(), connect).await?;
     Ok((session, inspector))
 }
 

@@ -12,8 +12,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rollback_core::sql::Dialect;
-
+use crate::dialect;
 use crate::error::Result;
 use crate::url::DatabaseUrl;
 
@@ -36,19 +35,16 @@ impl Scratch {
     /// Creates an empty scratch database beside the one `url` names.
     pub(crate) async fn create(url: &DatabaseUrl) -> Result<Scratch> {
         let name = unique_name();
-        let scratch = match url.dialect() {
-            Dialect::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db"));
-                Scratch {
-                    url: DatabaseUrl::parse(&format!("sqlite:{}", path.display()))?,
-                    place: Place::File(path),
-                    removed: false,
-                }
-            }
-            Dialect::Postgres | Dialect::MySql => {
-                let scratch_url = DatabaseUrl::parse(&with_database(url.expose(), &name))?;
+        let path = std::env::temp_dir().join(format!("{name}.db"));
+        let scratch = match dialect::backend(url.dialect()).file_url(&path) {
+            Some(file_url) => Scratch {
+                url: DatabaseUrl::parse(&file_url)?,
+                place: Place::File(path),
+                removed: false,
+            },
+            None => {
                 let scratch = Scratch {
-                    url: scratch_url,
+                    url: DatabaseUrl::parse(&with_database(url.expose(), &name))?,
                     place: Place::Server {
                         admin: url.clone(),
                         name,
@@ -163,72 +159,28 @@ fn remove_files(path: &std::path::Path) {
     }
 }
 
+/// Creating and dropping scratch databases on a server, each statement on a
+/// connection of its own to the admin URL.
 mod server {
-    use rollback_core::sql::Dialect;
-
+    use crate::dialect::{self, ConnectOptions};
     use crate::error::{Error, Result};
     use crate::url::DatabaseUrl;
 
     pub(super) async fn create_database(admin: &DatabaseUrl, name: &str) -> Result<()> {
-        let statement = match admin.dialect() {
-            Dialect::MySql => format!("CREATE DATABASE `{name}`"),
-            _ => format!("CREATE DATABASE \"{name}\""),
-        };
+        let statement = dialect::backend(admin.dialect()).create_database(name);
         run(admin, &statement, "creating the scratch database").await
     }
 
     pub(super) async fn drop_database(admin: &DatabaseUrl, name: &str) -> Result<()> {
-        let statement = match admin.dialect() {
-            Dialect::MySql => format!("DROP DATABASE IF EXISTS `{name}`"),
-            // Whatever is still connected (a cancelled run's connections)
-            // must not keep it alive.
-            _ => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-        };
+        let statement = dialect::backend(admin.dialect()).drop_database(name);
         run(admin, &statement, "dropping the scratch database").await
     }
 
-    #[cfg_attr(
-        not(any(feature = "postgres", feature = "mysql")),
-        expect(unused_variables, reason = "no server to run it on")
-    )]
     async fn run(admin: &DatabaseUrl, statement: &str, action: &'static str) -> Result<()> {
-        match admin.dialect() {
-            #[cfg(feature = "postgres")]
-            Dialect::Postgres => run_on::<sqlx::PgConnection>(admin, statement, action).await,
-            #[cfg(feature = "mysql")]
-            Dialect::MySql => run_on::<sqlx::MySqlConnection>(admin, statement, action).await,
-            #[allow(
-                unreachable_patterns,
-                reason = "reachable when a database feature is off"
-            )]
-            dialect => Err(Error::InvalidUrl {
-                url: admin.masked(),
-                reason: format!(
-                    "this build of rollback-runtime has no {} support",
-                    dialect.as_str()
-                ),
-            }),
-        }
-    }
-
-    /// Runs one statement on a connection of its own to the admin URL.
-    #[cfg(any(feature = "postgres", feature = "mysql"))]
-    async fn run_on<C>(admin: &DatabaseUrl, statement: &str, action: &'static str) -> Result<()>
-    where
-        C: sqlx::Connection,
-        for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
-    {
-        let mut conn = C::connect(admin.expose())
-            .await
-            .map_err(|source| Error::Connect {
-                url: admin.masked(),
-                source,
-            })?;
-        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
-            .execute(&mut conn)
-            .await;
-        let _ = conn.close().await;
-        done.map(drop).map_err(Error::database(action))
+        let mut driver = dialect::connect(admin, &ConnectOptions::default()).await?;
+        let done = driver.execute(statement).await;
+        driver.close().await;
+        done.map_err(Error::database(action))
     }
 }
 

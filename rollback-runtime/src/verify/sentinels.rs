@@ -20,10 +20,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rollback_core::sql::Dialect;
-
-use super::inspector::Inspector;
-use crate::quote::{self, ident};
+use crate::dialect::quote::{self, ident};
+use crate::dialect::{Inspector, SentinelValue as Value, Spelling, spelling};
 use crate::schema::Snapshot;
 
 /// How many rows each table gets.
@@ -68,14 +66,14 @@ impl Sentinels {
             .cloned()
             .collect();
         self.release(inspector, leaving).await;
-        let dialect = inspector.dialect();
+        let spelling = spelling(inspector.dialect());
         let tables: Vec<String> = schema
             .tables()
             .filter(|table| !touched(table) && !self.planted.contains_key(*table))
             .map(str::to_owned)
             .collect();
         for table in tables {
-            if let Some(planted) = plant(inspector, schema, dialect, &table).await {
+            if let Some(planted) = plant(inspector, schema, spelling, &table).await {
                 self.planted.insert(table, planted);
             }
         }
@@ -143,15 +141,15 @@ impl Sentinels {
         if self.planted.is_empty() {
             return Fingerprints::new();
         }
-        let dialect = inspector.dialect();
+        let spelling = spelling(inspector.dialect());
         let parts: Vec<String> = self
             .planted
             .iter()
             .map(|(table, planted)| {
                 format!(
                     "SELECT {} AS t, ({}) AS f",
-                    quote::literal(dialect, table),
-                    fingerprint_sql(dialect, planted)
+                    quote::literal(spelling.dialect(), table),
+                    fingerprint_sql(spelling, planted)
                 )
             })
             .collect();
@@ -167,7 +165,7 @@ impl Sentinels {
         // One table is gone or changed shape: read them one by one.
         let mut found = Fingerprints::new();
         for (table, planted) in &self.planted {
-            let value = match inspector.rows(&fingerprint_sql(dialect, planted)).await {
+            let value = match inspector.rows(&fingerprint_sql(spelling, planted)).await {
                 Ok(rows) => rows
                     .into_iter()
                     .next()
@@ -216,10 +214,11 @@ fn words(scripts: &[&str]) -> BTreeSet<String> {
 async fn plant(
     inspector: &mut Inspector,
     schema: &Snapshot,
-    dialect: Dialect,
+    spelling: &dyn Spelling,
     table: &str,
 ) -> Option<Planted> {
-    let table_sql = quoted_table(dialect, table);
+    let dialect = spelling.dialect();
+    let table_sql = spelling.snapshot_table(table);
     let columns = schema.column_order.get(table)?;
     let column = |name: &str| {
         schema.objects.get(&crate::schema::ObjectKey {
@@ -243,7 +242,7 @@ async fn plant(
         }
         let kind = attributes.get("type").map_or("", String::as_str);
         let values: Option<Vec<Value>> = (1..=ROWS)
-            .map(|row| value(dialect, kind, row, schema))
+            .map(|row| value(spelling, kind, row, schema))
             .collect();
         let is_required = attributes.contains_key("not null")
             && !attributes.contains_key("default")
@@ -303,16 +302,11 @@ async fn plant(
     None
 }
 
-/// A generated value and whether it can find its row again (`=` on
-/// integers and text is exact; on JSON, floats and times it may not be).
-#[derive(Clone)]
-struct Value {
-    sql: String,
-    identifies: bool,
-}
-
 /// A value of `kind` for sentinel row `row` (1-based), if one can be made.
-fn value(dialect: Dialect, kind: &str, row: usize, schema: &Snapshot) -> Option<Value> {
+fn value(spelling: &dyn Spelling, kind: &str, row: usize, schema: &Snapshot) -> Option<Value> {
+    if let Some(special) = spelling.special_sentinel(kind, schema) {
+        return special;
+    }
     let lower = kind.to_lowercase();
     let exact = |sql: String| {
         Some(Value {
@@ -320,33 +314,8 @@ fn value(dialect: Dialect, kind: &str, row: usize, schema: &Snapshot) -> Option<
             identifies: true,
         })
     };
-    let loose = |sql: String| {
-        Some(Value {
-            sql,
-            identifies: false,
-        })
-    };
+    let loose = |sql: String| Some(Value::loose(sql));
     let has = |word: &str| lower.contains(word);
-    if dialect == Dialect::MySql && (lower.starts_with("enum(") || lower.starts_with("set(")) {
-        let label = kind.split('\'').nth(1)?;
-        return loose(quote::literal(dialect, label));
-    }
-    if dialect == Dialect::Postgres {
-        if lower.ends_with("[]") {
-            return loose("'{}'".to_owned());
-        }
-        let labels = schema
-            .objects
-            .get(&crate::schema::ObjectKey {
-                kind: "type".to_owned(),
-                name: kind.to_owned(),
-            })
-            .and_then(|attributes| attributes.get("labels"));
-        if let Some(labels) = labels {
-            let first = labels.split(", ").next()?;
-            return loose(first.to_owned());
-        }
-    }
     if has("interval") {
         return loose("'1 day'".to_owned());
     }
@@ -354,14 +323,7 @@ fn value(dialect: Dialect, kind: &str, row: usize, schema: &Snapshot) -> Option<
         return None;
     }
     if has("bool") {
-        return loose(
-            if dialect == Dialect::Postgres {
-                "true"
-            } else {
-                "1"
-            }
-            .to_owned(),
-        );
+        return loose(spelling.true_literal().to_owned());
     }
     if has("int") || has("serial") {
         return exact((100 + row).to_string());
@@ -411,54 +373,16 @@ fn value(dialect: Dialect, kind: &str, row: usize, schema: &Snapshot) -> Option<
         || has("string")
         || has("name")
         || lower.is_empty()
-        || dialect == Dialect::Sqlite
+        || spelling.any_type_takes_text()
     {
         return exact(format!("'r{row}'"));
     }
     None
 }
 
-fn quoted_table(dialect: Dialect, table: &str) -> String {
-    match (dialect, table.split_once('.')) {
-        (Dialect::Postgres, Some((schema, name))) => {
-            format!("{}.{}", ident(dialect, schema), ident(dialect, name))
-        }
-        _ => ident(dialect, table),
-    }
-}
-
 /// `rows:digest` of the table's whole contents, in a stable row order.
-fn fingerprint_sql(dialect: Dialect, planted: &Planted) -> String {
-    match dialect {
-        Dialect::Postgres => format!(
-            "SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM {} AS x",
-            planted.table_sql
-        ),
-        Dialect::Sqlite => {
-            let row: Vec<String> = planted
-                .columns_sql
-                .iter()
-                .map(|column| format!("quote({column})"))
-                .collect();
-            format!(
-                "SELECT count(*) || ':' || coalesce(group_concat(r, '|'), '') FROM (SELECT {} AS r FROM {} ORDER BY 1)",
-                row.join(" || ',' || "),
-                planted.table_sql
-            )
-        }
-        Dialect::MySql => {
-            let row: Vec<String> = planted
-                .columns_sql
-                .iter()
-                .map(|column| format!("QUOTE({column})"))
-                .collect();
-            format!(
-                "SELECT CAST(CONCAT(COUNT(*), ':', COALESCE(MD5(GROUP_CONCAT(r ORDER BY r SEPARATOR '|')), '')) AS CHAR) FROM (SELECT CONCAT_WS(',', {}) AS r FROM {}) AS x",
-                row.join(", "),
-                planted.table_sql
-            )
-        }
-    }
+fn fingerprint_sql(spelling: &dyn Spelling, planted: &Planted) -> String {
+    spelling.fingerprint(&planted.table_sql, &planted.columns_sql)
 }
 
 #[cfg(test)]

@@ -1,0 +1,97 @@
+//! PostgreSQL: transactional DDL, schemas, advisory locks.
+
+#[cfg(feature = "postgres")]
+mod driver;
+mod recreate;
+#[cfg(all(test, feature = "postgres"))]
+mod recreate_tests;
+mod snapshot;
+pub(crate) mod spelling;
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use rollback_core::sql::{Need, Unnamed};
+
+use super::backend::Backend;
+use super::driver::Driver;
+use super::inspector::Inspector;
+use super::options::ConnectOptions;
+use super::reconstruct::{Named, NotRecreated, Reconstruct, Recreated};
+use crate::error::Result;
+use crate::url::DatabaseUrl;
+pub(crate) use spelling::Postgres;
+
+#[async_trait]
+impl Backend for Postgres {
+    /// Whatever is still connected (a cancelled run's connections) must not
+    /// keep a scratch database alive.
+    fn drop_database(&self, name: &str) -> String {
+        format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            crate::dialect::quote::ident(rollback_core::sql::Dialect::Postgres, name)
+        )
+    }
+
+    async fn connect(
+        &self,
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<Box<dyn Driver>> {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(
+            driver::PostgresDriver::connect(url, options).await?,
+        ));
+        #[cfg(not(feature = "postgres"))]
+        return {
+            let _ = options;
+            Err(super::backend::missing_feature(url, "postgres"))
+        };
+    }
+}
+
+#[async_trait]
+impl Reconstruct for Postgres {
+    async fn recreate(
+        &self,
+        inspector: &mut Inspector,
+        need: &Need,
+    ) -> Result<Recreated, NotRecreated> {
+        recreate::recreate(inspector, need).await
+    }
+
+    async fn names(
+        &self,
+        inspector: &mut Inspector,
+        unnamed: &Unnamed,
+    ) -> Result<BTreeSet<Named>, sqlx::Error> {
+        recreate::names(inspector, unnamed).await
+    }
+
+    async fn drop_unnamed(
+        &self,
+        _inspector: &mut Inspector,
+        unnamed: &Unnamed,
+        name: &str,
+    ) -> Result<String, NotRecreated> {
+        Ok(recreate::drop_unnamed(unnamed, name))
+    }
+}
+
+/// Opens the dedicated connection of a run on an application's pool: the
+/// pool's options on a connection of its own, so that the lock and any init
+/// SQL stay off the pool.
+#[cfg(feature = "postgres")]
+pub(crate) async fn open_pool(
+    pool: &sqlx::PgPool,
+    options: &ConnectOptions,
+) -> Result<(Box<dyn Driver>, DatabaseUrl)> {
+    let pool_options = (*pool.connect_options()).clone();
+    let url = DatabaseUrl::of_server(
+        "postgres",
+        pool_options.get_host(),
+        pool_options.get_database(),
+    )?;
+    let driver = driver::PostgresDriver::open(pool_options, &url, options).await?;
+    Ok((Box::new(driver), url))
+}

@@ -1,0 +1,57 @@
+//! How SQLite spells what the generic code writes.
+
+use rollback_core::sql::Dialect;
+
+use super::snapshot::QUERIES;
+use crate::dialect::snapshot::CatalogQueries;
+use crate::dialect::spelling::Spelling;
+
+/// SQLite.
+pub(crate) struct Sqlite;
+
+impl Spelling for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn catalog_names_fold_case(&self) -> bool {
+        true
+    }
+
+    fn rows_per_second(&self) -> i64 {
+        2_000_000
+    }
+
+    fn implicit_row_key(&self) -> Option<&'static str> {
+        Some("rowid")
+    }
+
+    /// SQLite reports no count for `CREATE TABLE … AS SELECT`: the copy is
+    /// created empty and filled by an `INSERT … SELECT`, which it counts, so
+    /// the data is read once, not copied and then counted.
+    fn copy_statements(&self, copy: &str, select: &str) -> Vec<String> {
+        vec![
+            format!("CREATE TABLE {copy} AS {select} LIMIT 0"),
+            format!("INSERT INTO {copy} {select}"),
+        ]
+    }
+
+    fn any_type_takes_text(&self) -> bool {
+        true
+    }
+
+    fn fingerprint(&self, table: &str, columns: &[String]) -> String {
+        let row: Vec<String> = columns
+            .iter()
+            .map(|column| format!("quote({column})"))
+            .collect();
+        format!(
+            "SELECT count(*) || ':' || coalesce(group_concat(r, '|'), '') FROM (SELECT {} AS r FROM {table} ORDER BY 1)",
+            row.join(" || ',' || ")
+        )
+    }
+
+    fn snapshot_queries(&self) -> &'static CatalogQueries {
+        &QUERIES
+    }
+}
