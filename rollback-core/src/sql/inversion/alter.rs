@@ -5,10 +5,11 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
-use super::object::{self, Kind};
+use super::inverse::{ColumnChanges, InversePart, Need, Unnamed};
+use super::kind::Kind;
+use super::object;
 use super::scope::Scope;
 use super::step::Step;
-use super::{ColumnChanges, InversePart, Need, Unnamed};
 use crate::sql::analysis::{fold, renamed_to, table_name};
 use crate::sql::{Dialect, TableName};
 

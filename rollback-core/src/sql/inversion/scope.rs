@@ -2,7 +2,7 @@
 //! rebuilds of the whole up: what decides that a statement needs no undoing
 //! because the down drops its object anyway.
 
-use super::object::Kind;
+use super::kind::Kind;
 use crate::sql::analysis::{Rebuild, same_table};
 use crate::sql::{Dialect, TableName};
 

@@ -1,7 +1,7 @@
 //! What undoes one statement, or one part of it, before it becomes an
 //! [`Inverse`].
 
-use super::{Inverse, InversePart, Need, Unnamed};
+use super::inverse::{Inverse, InversePart, Need, Unnamed};
 use crate::sql::Statement;
 
 /// Why text with no statement in it (only comments) needs no undoing.

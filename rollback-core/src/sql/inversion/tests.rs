@@ -1,4 +1,5 @@
 use super::*;
+use crate::sql::TableName;
 
 const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql];
 

@@ -9,10 +9,11 @@
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::tokenizer::Token;
 
-use super::object::{self, Creation, Kind, Object};
+use super::inverse::{ColumnChanges, Need};
+use super::kind::Kind;
+use super::object::{self, Creation, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step};
-use super::{ColumnChanges, Need};
 use crate::sql::Dialect;
 use crate::sql::analysis::{fold, runs_hidden_code, single_statement_tokens, table_name};
 
