@@ -25,8 +25,9 @@ mod unparsed;
 #[cfg(test)]
 mod tests;
 
-use super::analysis::rebuilds;
-use super::{Dialect, split};
+use super::analysis::rebuild::rebuilds;
+use super::dialect::Dialect;
+use super::split::split;
 use scope::Scope;
 
 pub use inverse::{ColumnChanges, Inverse, InversePart, Need, Unnamed};

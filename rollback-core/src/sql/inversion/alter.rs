@@ -10,8 +10,8 @@ use super::kind::Kind;
 use super::object;
 use super::scope::Scope;
 use super::step::Step;
-use crate::sql::analysis::{fold, renamed_to, table_name};
-use crate::sql::{Dialect, TableName};
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, fold, renamed_to, table_name};
 
 /// Why an operation cargo-rollback does not know cannot be inverted.
 const UNKNOWN_OPERATION: &str = "not an ALTER TABLE operation cargo-rollback can invert";

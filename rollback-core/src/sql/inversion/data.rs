@@ -9,8 +9,10 @@ use sqlparser::ast::{
 use super::inverse::Need;
 use super::scope::Scope;
 use super::step::Step;
-use crate::sql::analysis::{delete_effects, fold, named_table, table_name, update_effects};
-use crate::sql::{Dialect, Effect, TableName};
+use crate::sql::analysis::analyzed::Effect;
+use crate::sql::analysis::rows::{delete_effects, update_effects};
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, fold, named_table, table_name};
 
 const INSERTED: &str = "inserted rows cannot be told from the rows that were there";
 const REPLACED: &str = "replaced rows cannot be brought back";

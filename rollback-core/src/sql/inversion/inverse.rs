@@ -2,7 +2,7 @@
 //! [`Inverse`], made of [`InversePart`]s, and the [`Need`]s and [`Unnamed`]
 //! objects the runtime reads from the schema to write them.
 
-use crate::sql::TableName;
+use crate::sql::name::TableName;
 
 /// One up statement and what undoes it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -81,7 +81,7 @@ pub enum Need {
         table: TableName,
     },
     /// A table dropped as half of a table rebuild (SQLite's way to change a
-    /// table it cannot `ALTER`; see [`Effect::RebuildTable`](crate::sql::Effect::RebuildTable)),
+    /// table it cannot `ALTER`; see [`Effect::RebuildTable`](crate::sql::analysis::analyzed::Effect::RebuildTable)),
     /// whose rows the down copies back rather than losing them. By the time
     /// the down runs this part, the earlier parts have put the rebuilt table
     /// under the name `rows_from`. The runtime emits, in this order:

@@ -8,8 +8,8 @@ use super::inverse::{Need, Unnamed};
 use super::kind::Kind;
 use super::scope::Scope;
 use super::step::Step;
-use crate::sql::analysis::table_name;
-use crate::sql::{Dialect, TableName};
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, table_name};
 
 /// A named object a statement creates or drops, with what its `DROP` needs.
 #[derive(Debug)]

@@ -3,8 +3,9 @@
 //! because the down drops its object anyway.
 
 use super::kind::Kind;
-use crate::sql::analysis::{Rebuild, same_table};
-use crate::sql::{Dialect, TableName};
+use crate::sql::analysis::rebuild::Rebuild;
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, same_table};
 
 /// The state of the up at the statement being inverted.
 #[derive(Debug)]

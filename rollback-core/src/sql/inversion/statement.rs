@@ -13,7 +13,9 @@ use super::object::{self, Creation, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step, UNKNOWN_KIND};
 use super::{alter, data, unparsed};
-use crate::sql::analysis::{parser_dialect, renamed_to, runs_hidden_code, table_name};
+use crate::sql::analysis::analyzed::runs_hidden_code;
+use crate::sql::dialect::parser_dialect;
+use crate::sql::name::{renamed_to, table_name};
 
 /// Why transaction control needs no undoing.
 const TRANSACTION: &str = "transaction control";

@@ -2,7 +2,7 @@
 //! [`Inverse`].
 
 use super::inverse::{Inverse, InversePart, Need, Unnamed};
-use crate::sql::Statement;
+use crate::sql::split::Statement;
 
 /// Why text with no statement in it (only comments) needs no undoing.
 const NO_STATEMENT: &str = "holds no statement";
