@@ -1,6 +1,8 @@
 //! Reading a migrations folder: the three layouts, the pairing rules, and the
 //! checks that the macro, `cargo rollback check` and the CLI loader share.
 
+mod sections;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -12,6 +14,7 @@ use crate::error::{LoadError, LoadErrors, LoadWarning};
 use crate::migration::{Layout, Migration, MigrationParts, MigrationSet};
 use crate::script::{Directives, Script, read_directives};
 use crate::version::{Version, VersionOrder, split_file_stem};
+use sections::{has_markers, split_sections};
 
 /// What to make of a down script that is empty or holds only comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,16 +115,6 @@ struct ScriptFile {
 struct FlatPair {
     up: Option<Option<ScriptFile>>,
     down: Option<Option<ScriptFile>>,
-}
-
-/// `-- migrate:up` and `-- migrate:down` sections of a dbmate file.
-struct Sections<'t> {
-    up: &'t str,
-    up_line: u32,
-    up_no_transaction: bool,
-    down: &'t str,
-    down_line: u32,
-    down_no_transaction: bool,
 }
 
 impl Reader<'_> {
@@ -356,10 +349,7 @@ impl Reader<'_> {
                 return;
             }
         };
-        let has_markers = String::from_utf8_lossy(&bytes)
-            .lines()
-            .any(|line| marker(line).is_some());
-        if version.is_none() && !has_markers {
+        if version.is_none() && !has_markers(&String::from_utf8_lossy(&bytes)) {
             self.warnings.push(LoadWarning::NotAMigration {
                 path: self.show(file_name),
             });
@@ -573,67 +563,5 @@ fn example_name(stem: &str) -> &str {
         "create_users"
     } else {
         trimmed
-    }
-}
-
-/// The kind of a `-- migrate:up` / `-- migrate:down` line and whether it says
-/// `transaction:false`.
-fn marker(line: &str) -> Option<(bool, bool)> {
-    let comment = line.trim_start().strip_prefix("--")?.trim_start();
-    let (is_up, options) = if let Some(options) = comment.strip_prefix("migrate:up") {
-        (true, options)
-    } else if let Some(options) = comment.strip_prefix("migrate:down") {
-        (false, options)
-    } else {
-        return None;
-    };
-    if !options.is_empty() && !options.starts_with(char::is_whitespace) {
-        return None;
-    }
-    let no_transaction = options
-        .split_whitespace()
-        .any(|option| option == "transaction:false");
-    Some((is_up, no_transaction))
-}
-
-fn split_sections(text: &str) -> Result<Sections<'_>, String> {
-    let mut up: Option<(usize, usize, bool)> = None;
-    let mut down: Option<(usize, usize, bool)> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let Some((is_up, no_transaction)) = marker(line) else {
-            continue;
-        };
-        let slot = if is_up { &mut up } else { &mut down };
-        if slot.is_some() {
-            let which = if is_up { "up" } else { "down" };
-            return Err(format!("more than one `-- migrate:{which}` marker"));
-        }
-        *slot = Some((start, offset, no_transaction));
-    }
-    match (up, down) {
-        (Some((_, up_end, up_no_transaction)), Some((down_start, down_end, down_no_transaction))) => {
-            if down_start < up_end {
-                return Err("`-- migrate:down` comes before `-- migrate:up`".to_owned());
-            }
-            let line_at = |offset: usize| {
-                u32::try_from(text[..offset].matches('\n').count() + 1).unwrap_or(u32::MAX)
-            };
-            Ok(Sections {
-                up: &text[up_end..down_start],
-                up_line: line_at(up_end),
-                up_no_transaction,
-                down: &text[down_end..],
-                down_line: line_at(down_end),
-                down_no_transaction,
-            })
-        }
-        (Some(_), None) => Err("has `-- migrate:up` but no `-- migrate:down` section: every migration needs its down".to_owned()),
-        (None, Some(_)) => Err("has `-- migrate:down` but no `-- migrate:up` section".to_owned()),
-        (None, None) => Err(
-            "has a version but no `-- migrate:up` / `-- migrate:down` markers: write both sections, or use the NAME.up.sql / NAME.down.sql pair".to_owned(),
-        ),
     }
 }

@@ -1,34 +1,15 @@
-//! SQL as the databases see it: the dialects, and scripts split into statements.
+//! SQL as the databases see it: the dialects and how they name things,
+//! scripts split into statements, what each statement does to the data
+//! (`analysis`) and what undoes it (`inversion`).
 
 mod analysis;
+mod dialect;
 mod inversion;
+mod name;
 mod split;
 
-pub use analysis::{
-    AnalyzedStatement, Effect, StatementClass, TableName, analyze_script, analyze_statement,
-};
+pub use analysis::{AnalyzedStatement, Effect, StatementClass, analyze_script, analyze_statement};
+pub use dialect::Dialect;
 pub use inversion::{ColumnChanges, Inverse, InversePart, Need, Unnamed, invert_script};
+pub use name::TableName;
 pub use split::{Statement, split};
-
-/// The SQL dialect of a database, which decides how a script is tokenized
-/// (MySQL's `#` comments and backslash escapes, PostgreSQL's `$$` bodies, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    /// SQLite.
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL and MariaDB.
-    MySql,
-}
-
-impl Dialect {
-    /// A human name for messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "SQLite",
-            Dialect::Postgres => "PostgreSQL",
-            Dialect::MySql => "MySQL",
-        }
-    }
-}

@@ -9,13 +9,11 @@
 //! unterminated string, say) is sent as one statement, and the database
 //! reports what is wrong with it.
 
-use sqlparser::dialect::{
-    Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
-};
+use sqlparser::dialect::Dialect as ParserDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
-use super::Dialect;
+use super::dialect::{Dialect, parser_dialect};
 
 /// One statement of a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +27,7 @@ pub struct Statement<'a> {
 /// Splits `script` into its statements. Comments between statements are
 /// dropped; a script of only comments has no statements.
 pub fn split(script: &str, dialect: Dialect) -> Vec<Statement<'_>> {
-    let tokens = match dialect {
-        Dialect::Sqlite => tokenize(&SQLiteDialect {}, script),
-        Dialect::Postgres => tokenize(&PostgreSqlDialect {}, script),
-        Dialect::MySql => tokenize(&MySqlDialect {}, script),
-    };
-    let Some(tokens) = tokens else {
+    let Some(tokens) = tokenize(parser_dialect(dialect), script) else {
         return whole(script);
     };
     let offsets = Offsets::new(script);

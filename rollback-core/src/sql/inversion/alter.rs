@@ -5,12 +5,13 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
-use super::object::{self, Kind};
+use super::inverse::{ColumnChanges, InversePart, Need, Unnamed};
+use super::kind::Kind;
+use super::object;
 use super::scope::Scope;
 use super::step::Step;
-use super::{ColumnChanges, InversePart, Need, Unnamed};
-use crate::sql::analysis::{fold, renamed_to, table_name};
-use crate::sql::{Dialect, TableName};
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, fold, renamed_to, table_name};
 
 /// Why an operation cargo-rollback does not know cannot be inverted.
 const UNKNOWN_OPERATION: &str = "not an ALTER TABLE operation cargo-rollback can invert";

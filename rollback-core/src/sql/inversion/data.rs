@@ -6,12 +6,13 @@ use sqlparser::ast::{
     TableObject, UnaryOperator, Value,
 };
 
-use super::Need;
+use super::inverse::Need;
 use super::scope::Scope;
-use super::statement::invert_parsed;
 use super::step::Step;
-use crate::sql::analysis::{delete_effects, fold, named_table, table_name, update_effects};
-use crate::sql::{Dialect, Effect, TableName};
+use crate::sql::analysis::analyzed::Effect;
+use crate::sql::analysis::rows::{delete_effects, update_effects};
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, fold, named_table, table_name};
 
 const INSERTED: &str = "inserted rows cannot be told from the rows that were there";
 const REPLACED: &str = "replaced rows cannot be brought back";
@@ -20,12 +21,13 @@ const DELETED: &str = "deleted rows cannot be brought back";
 const TRUNCATED: &str = "truncated rows cannot be brought back";
 const MERGED: &str = "merged rows cannot be told from the rows that were there";
 
-/// The undoing of a statement on rows; `None` for other kinds.
+/// The undoing of a statement on rows; `None` for other kinds. A query
+/// (`SELECT`, `WITH …`) is not one: it may hold statements of any kind,
+/// which the caller inverts (see [`changes_in`]).
 pub(super) fn invert(statement: &ast::Statement, scope: &mut Scope) -> Option<Step> {
     use ast::Statement as S;
     let dialect = scope.dialect();
     let (tables, reason) = match statement {
-        S::Query(query) => return Some(query_step(query, scope)),
         S::Insert(insert) => match inserted_rows(insert, scope) {
             Some(need) => return Some(Step::recreate(need)),
             None => insert_rows(insert, dialect),
@@ -190,21 +192,12 @@ fn rows_of(tables: &[TableName], reason: &str, scope: &Scope) -> Step {
     }
 }
 
-/// `SELECT`, `VALUES`, `WITH …`: nothing to undo, but for the statements
-/// that change rows inside it (PostgreSQL's `WITH d AS (DELETE …)`, `WITH …
-/// UPDATE`).
-fn query_step(query: &Query, scope: &mut Scope) -> Step {
+/// The statements that change rows inside a `SELECT`, `VALUES` or `WITH …`
+/// (PostgreSQL's `WITH d AS (DELETE …)`, `WITH … UPDATE`), in the up's order.
+pub(super) fn changes_in(query: &Query) -> Vec<&ast::Statement> {
     let mut changes = Vec::new();
     collect_changes(query, &mut changes);
-    if changes.is_empty() {
-        return Step::skip("only reads");
-    }
-    Step::reversed(
-        changes
-            .into_iter()
-            .map(|statement| invert_parsed(statement, scope))
-            .collect(),
-    )
+    changes
 }
 
 fn collect_changes<'a>(query: &'a Query, changes: &mut Vec<&'a ast::Statement>) {

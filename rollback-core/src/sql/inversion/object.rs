@@ -2,86 +2,14 @@
 //! their inverses, shared by the statements the parser reads and those read
 //! word by word (see [`super::unparsed`]).
 
-use std::fmt;
-
 use sqlparser::ast::{ArgMode, ObjectName, OperateFunctionArg};
 
+use super::inverse::{Need, Unnamed};
+use super::kind::Kind;
 use super::scope::Scope;
 use super::step::Step;
-use super::{Need, Unnamed};
-use crate::sql::analysis::table_name;
-use crate::sql::{Dialect, TableName};
-
-/// The kinds of object an up creates and a down drops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Table,
-    View,
-    MaterializedView,
-    Index,
-    Sequence,
-    Type,
-    Domain,
-    Schema,
-    Extension,
-    Function,
-    Procedure,
-    Trigger,
-    Policy,
-    Statistics,
-}
-
-impl Kind {
-    const ALL: [Kind; 14] = [
-        Kind::Table,
-        Kind::View,
-        Kind::MaterializedView,
-        Kind::Index,
-        Kind::Sequence,
-        Kind::Type,
-        Kind::Domain,
-        Kind::Schema,
-        Kind::Extension,
-        Kind::Function,
-        Kind::Procedure,
-        Kind::Trigger,
-        Kind::Policy,
-        Kind::Statistics,
-    ];
-
-    /// The kind as `CREATE`, `DROP` and `COMMENT ON` spell it.
-    pub(super) fn keyword(self) -> &'static str {
-        match self {
-            Kind::Table => "TABLE",
-            Kind::View => "VIEW",
-            Kind::MaterializedView => "MATERIALIZED VIEW",
-            Kind::Index => "INDEX",
-            Kind::Sequence => "SEQUENCE",
-            Kind::Type => "TYPE",
-            Kind::Domain => "DOMAIN",
-            Kind::Schema => "SCHEMA",
-            Kind::Extension => "EXTENSION",
-            Kind::Function => "FUNCTION",
-            Kind::Procedure => "PROCEDURE",
-            Kind::Trigger => "TRIGGER",
-            Kind::Policy => "POLICY",
-            Kind::Statistics => "STATISTICS",
-        }
-    }
-
-    /// The kind a keyword (`TABLE`, `MATERIALIZED VIEW`) names, any case.
-    pub(super) fn from_keyword(keyword: &str) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|kind| kind.keyword().eq_ignore_ascii_case(keyword))
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.keyword().to_ascii_lowercase())
-    }
-}
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, table_name};
 
 /// A named object a statement creates or drops, with what its `DROP` needs.
 #[derive(Debug)]
@@ -239,7 +167,7 @@ impl Creation {
 
 /// The undoing of a `CREATE`: its `DROP`; nothing when it belongs to a table
 /// the up creates; for a `CREATE OR REPLACE` the object as it was (see
-/// [`InversePart::Recreate`](super::InversePart::Recreate) for one that did
+/// [`InversePart::Recreate`](super::inverse::InversePart::Recreate) for one that did
 /// not exist); for `IF NOT EXISTS` the `DROP`, only if it was missing. Only
 /// a plain `CREATE` tells that the object is the up's own: what later
 /// statements do to a replaced or kept object must be undone.

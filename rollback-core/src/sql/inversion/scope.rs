@@ -2,9 +2,10 @@
 //! rebuilds of the whole up: what decides that a statement needs no undoing
 //! because the down drops its object anyway.
 
-use super::object::Kind;
-use crate::sql::analysis::{Rebuild, same_table};
-use crate::sql::{Dialect, TableName};
+use super::kind::Kind;
+use crate::sql::analysis::rebuild::Rebuild;
+use crate::sql::dialect::Dialect;
+use crate::sql::name::{TableName, same_table};
 
 /// The state of the up at the statement being inverted.
 #[derive(Debug)]

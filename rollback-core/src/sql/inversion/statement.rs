@@ -7,11 +7,15 @@ use sqlparser::ast::{
 };
 use sqlparser::parser::Parser;
 
-use super::object::{self, Creation, Kind, Object};
+use super::inverse::Need;
+use super::kind::Kind;
+use super::object::{self, Creation, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step, UNKNOWN_KIND};
-use super::{Need, alter, data, unparsed};
-use crate::sql::analysis::{parser_dialect, renamed_to, runs_hidden_code, table_name};
+use super::{alter, data, unparsed};
+use crate::sql::analysis::analyzed::runs_hidden_code;
+use crate::sql::dialect::parser_dialect;
+use crate::sql::name::{renamed_to, table_name};
 
 /// Why transaction control needs no undoing.
 const TRANSACTION: &str = "transaction control";
@@ -34,9 +38,10 @@ pub(super) fn invert(sql: &str, scope: &mut Scope) -> Step {
 }
 
 /// The undoing of one parsed statement.
-pub(super) fn invert_parsed(statement: &ast::Statement, scope: &mut Scope) -> Step {
+fn invert_parsed(statement: &ast::Statement, scope: &mut Scope) -> Step {
     use ast::Statement as S;
     match statement {
+        S::Query(query) => query_changes(query, scope),
         S::AlterTable(alter) => alter::alter_table(alter, scope),
         S::AlterIndex {
             name,
@@ -73,6 +78,21 @@ pub(super) fn invert_parsed(statement: &ast::Statement, scope: &mut Scope) -> St
             .or_else(|| skipped(statement).map(Step::skip))
             .unwrap_or_else(|| Step::cannot(UNKNOWN_KIND)),
     }
+}
+
+/// `SELECT`, `VALUES`, `WITH …`: nothing to undo, but for the statements
+/// that change rows inside it (see [`data::changes_in`]).
+fn query_changes(query: &ast::Query, scope: &mut Scope) -> Step {
+    let changes = data::changes_in(query);
+    if changes.is_empty() {
+        return Step::skip("only reads");
+    }
+    Step::reversed(
+        changes
+            .into_iter()
+            .map(|statement| invert_parsed(statement, scope))
+            .collect(),
+    )
 }
 
 /// The undoing of a `CREATE`; `None` for other kinds.

@@ -1,8 +1,8 @@
 //! What undoes one statement, or one part of it, before it becomes an
 //! [`Inverse`].
 
-use super::{Inverse, InversePart, Need, Unnamed};
-use crate::sql::Statement;
+use super::inverse::{Inverse, InversePart, Need, Unnamed};
+use crate::sql::split::Statement;
 
 /// Why text with no statement in it (only comments) needs no undoing.
 const NO_STATEMENT: &str = "holds no statement";

@@ -9,12 +9,14 @@
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::tokenizer::Token;
 
-use super::object::{self, Creation, Kind, Object};
+use super::inverse::{ColumnChanges, Need};
+use super::kind::Kind;
+use super::object::{self, Creation, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step};
-use super::{ColumnChanges, Need};
-use crate::sql::Dialect;
-use crate::sql::analysis::{fold, runs_hidden_code, single_statement_tokens, table_name};
+use crate::sql::analysis::analyzed::runs_hidden_code;
+use crate::sql::dialect::{Dialect, single_statement_tokens};
+use crate::sql::name::{fold, table_name};
 
 /// The undoing of `sql`, which the parser rejected; `None` when its form is
 /// not one read here.
