@@ -3,6 +3,7 @@
 
 mod backups;
 mod check;
+mod completions;
 mod generate;
 mod init;
 mod log;
@@ -82,6 +83,7 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
             repair::run(global, &version, pending, output).await
         }
         Some(Command::Init) => init::run(global, output),
+        Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::Verify { from }) => verify::run(global, from.as_deref(), output).await,
     }
 }
