@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 /// Reversible, verified SQL migrations: apply, inspect and roll back.
 ///
@@ -247,6 +248,15 @@ pub enum Command {
         /// Check from this version on; older migrations are applied unchecked
         #[arg(long, value_name = "V")]
         from: Option<String>,
+    },
+    /// Print the shell's completion script for cargo-rollback
+    ///
+    /// For example: `cargo rollback completions bash >
+    /// ~/.local/share/bash-completion/completions/cargo-rollback`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
     },
 }
 

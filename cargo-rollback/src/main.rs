@@ -2,10 +2,15 @@
 
 mod cli;
 mod commands;
+mod confirm;
 mod failure;
 mod output;
+mod plan_text;
 mod progress;
 mod project;
+mod selection;
+mod session;
+mod wording;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -4,27 +4,27 @@
 //! logs and pipes get plain lines only).
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rollback_runtime::Step;
+use rollback_runtime::{Error, Step};
 use rollback_runtime::progress::Event;
 use rollback_runtime::records::Operation;
 
-use crate::commands::{label, milliseconds};
 use crate::output::Output;
+use crate::wording::{label, milliseconds, one_line};
 
 /// A statement's timing in a rehearsal.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Timing {
+struct Timing {
     /// The migration.
-    pub version: String,
+    version: String,
     /// The statement, on one line.
-    pub statement: String,
+    statement: String,
     /// How long it ran.
-    pub ms: u128,
+    ms: u128,
     /// Whether it failed.
-    pub failed: bool,
+    failed: bool,
 }
 
 /// Follows a run's events: prints finished steps, draws the bar, keeps the
@@ -32,22 +32,26 @@ pub struct Timing {
 pub struct RunView {
     output: Output,
     /// Whether the run is a rehearsal, rolled back at the end.
-    pub rehearsal: bool,
+    rehearsal: bool,
+    /// When the run started.
+    started: Instant,
     bar: Option<ProgressBar>,
     current: String,
     /// The steps that finished.
     pub done: Vec<Step>,
     /// Statement timings (rehearsals only).
-    pub timings: Vec<Timing>,
+    timings: Vec<Timing>,
 }
 
 impl RunView {
     /// A view for a real run, or for a rehearsal (`rehearsal`), whose steps
-    /// read "Rehearsed".
+    /// read "Rehearsed"; made just before the run starts, which its
+    /// [`elapsed`](RunView::elapsed) time counts from.
     pub fn new(output: Output, rehearsal: bool) -> RunView {
         RunView {
             output,
             rehearsal,
+            started: Instant::now(),
             bar: None,
             current: String::new(),
             done: Vec::new(),
@@ -138,6 +142,11 @@ impl RunView {
         }
     }
 
+    /// How long since the run started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
     /// Prints a rehearsal's statement timings, in the order they ran.
     pub fn print_timings(&self) {
         if self.timings.is_empty() {
@@ -155,11 +164,26 @@ impl RunView {
         }
     }
 
-    /// Clears the bar; the printed lines stay.
-    pub fn finish(&mut self) {
+    /// Ends the run's display: clears the bar (the printed lines stay),
+    /// prints the steps done as JSON (after a failure part-way too, so a
+    /// script sees what changed; a rehearsal's as `{"rehearsal": true,
+    /// "steps", "timings"}`), then returns the run's error, if any.
+    pub fn finish(&mut self, result: Result<Vec<Step>, Error>) -> Result<(), Error> {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+        if self.output.json() {
+            if self.rehearsal {
+                self.output.json_value(&serde_json::json!({
+                    "rehearsal": true,
+                    "steps": self.done,
+                    "timings": self.timings,
+                }));
+            } else {
+                self.output.json_value(&self.done);
+            }
+        }
+        result.map(drop)
     }
 
     fn say(&self, line: &str) {
@@ -188,14 +212,5 @@ impl RunView {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         })
-    }
-}
-
-/// A statement on one line, cut to `limit` characters.
-pub fn one_line(sql: &str, limit: usize) -> String {
-    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(limit) {
-        Some((cut, _)) => format!("{}…", &flat[..cut]),
-        None => flat,
     }
 }

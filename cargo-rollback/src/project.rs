@@ -6,11 +6,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Metadata, MetadataCommand, Package};
-use rollback_runtime::migration::EmptyDown;
+use rollback_runtime::Error;
+use rollback_runtime::migration::{EmptyDown, LoadOptions, MigrationSet};
 use serde_json::Value;
 
 use crate::cli::{EmptyDownArg, GlobalArgs};
-use crate::failure::UsageError;
+use crate::failure::{UsageError, warn};
+use crate::output::Output;
 
 const DEFAULT_FOLDER: &str = "migrations";
 
@@ -72,6 +74,22 @@ impl Project {
             empty_down,
             init_sql: global.init_sql.clone().or(config.init_sql),
         })
+    }
+
+    /// Reads the migrations folder, printing its warnings.
+    pub fn load_migrations(&self, output: Output) -> Result<MigrationSet> {
+        output.detail(&format!("migrations: {}", self.migrations.display()));
+        let options = LoadOptions {
+            empty_down: self.empty_down,
+            ..LoadOptions::default()
+        };
+        let loaded = rollback_runtime::migration::load(&self.migrations, &options).map_err(Error::from)?;
+        if !output.quiet {
+            for warning in &loaded.warnings {
+                warn(&warning.to_string());
+            }
+        }
+        Ok(loaded.migrations)
     }
 }
 

@@ -4,45 +4,31 @@ use anyhow::Result;
 use chrono::Utc;
 use rollback_runtime::backup::Backup;
 
-use super::confirm::ask;
-use super::{connect, label};
 use crate::cli::{BackupsAction, GlobalArgs};
+use crate::confirm::ask;
 use crate::failure::SUCCESS;
 use crate::output::{Output, ago, print_line};
 use crate::project::Project;
+use crate::session::with_session;
+use crate::wording::label;
 
 pub async fn run(global: &GlobalArgs, action: Option<BackupsAction>, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
-    let mut session = connect(global, &project, false, output).await?;
-    let result = match action {
-        None => session
-            .backups()
-            .await
-            .map(|backups| list(&backups, output)),
-        Some(BackupsAction::Drop { id }) => {
-            let confirmed = if global.yes {
+    with_session(
+        global,
+        &project,
+        false,
+        output,
+        async |session| match action {
+            None => {
+                list(&session.backups().await?, output);
                 Ok(())
-            } else {
-                match session.backups().await {
-                    Ok(backups) => match backups.iter().find(|backup| backup.id == id) {
-                        Some(backup) => ask(
-                            "DROP",
-                            &format!("drop backup {id}"),
-                            &format!(
-                                "Dropping backup {id} deletes its copies for good:\n{}",
-                                line(backup, Utc::now())
-                            ),
-                        ),
-                        None => Err(rollback_runtime::Error::UnknownBackup { id }.into()),
-                    },
-                    Err(error) => Err(error.into()),
-                }
-            };
-            if let Err(error) = confirmed {
-                session.close().await;
-                return Err(error);
             }
-            session.drop_backup(id).await.map(|backup| {
+            Some(BackupsAction::Drop { id }) => {
+                if !global.yes {
+                    confirm_drop(&session.backups().await?, id)?;
+                }
+                let backup = session.drop_backup(id).await?;
                 if output.json() {
                     output.json_value(&backup);
                 } else {
@@ -53,12 +39,27 @@ pub async fn run(global: &GlobalArgs, action: Option<BackupsAction>, output: Out
                         backup.rows
                     ));
                 }
-            })
-        }
-    };
-    session.close().await;
-    result?;
+                Ok(())
+            }
+        },
+    )
+    .await?;
     Ok(SUCCESS)
+}
+
+/// Asks before backup `id`, one of `backups`, is dropped for good.
+fn confirm_drop(backups: &[Backup], id: i64) -> Result<()> {
+    let Some(backup) = backups.iter().find(|backup| backup.id == id) else {
+        return Err(rollback_runtime::Error::UnknownBackup { id }.into());
+    };
+    ask(
+        "DROP",
+        &format!("drop backup {id}"),
+        &format!(
+            "Dropping backup {id} deletes its copies for good:\n{}",
+            line(backup, Utc::now())
+        ),
+    )
 }
 
 fn list(backups: &[Backup], output: Output) {

@@ -3,18 +3,19 @@
 use anyhow::Result;
 use rollback_runtime::records::Operation;
 
-use super::{connect, label};
 use crate::cli::GlobalArgs;
 use crate::failure::SUCCESS;
 use crate::output::{Output, print_line};
 use crate::project::Project;
+use crate::session::with_session;
+use crate::wording::label;
 
 pub async fn run(global: &GlobalArgs, limit: u32, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
-    let mut session = connect(global, &project, false, output).await?;
-    let entries = session.log(limit).await;
-    session.close().await;
-    let entries = entries?;
+    let entries = with_session(global, &project, false, output, async |session| {
+        Ok(session.log(limit).await?)
+    })
+    .await?;
     if output.json() {
         output.json_value(&entries);
         return Ok(SUCCESS);

@@ -1,8 +1,9 @@
-//! One module per subcommand; this one dispatches and holds what they share.
+//! One module per subcommand; this one dispatches to them. What several
+//! commands share lives in the crate's other modules, below these.
 
 mod backups;
 mod check;
-mod confirm;
+mod completions;
 mod generate;
 mod init;
 mod log;
@@ -16,15 +17,10 @@ mod up;
 mod verify;
 
 use anyhow::Result;
-use rollback_runtime::migration::{LoadOptions, MigrationSet, Version};
-use rollback_runtime::session::{ConnectOptions, Session};
-use rollback_runtime::{Error, Step};
 
-use crate::cli::{Cli, Command, Format, GlobalArgs};
-use crate::failure::{UsageError, warn};
+use crate::cli::{Cli, Command, Format};
+use crate::failure::UsageError;
 use crate::output::Output;
-use crate::progress::RunView;
-use crate::project::{Project, database_url};
 
 /// Runs the command; returns the exit code of a run that did not fail.
 pub async fn run(cli: Cli, output: Output) -> Result<u8> {
@@ -87,100 +83,7 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
             repair::run(global, &version, pending, output).await
         }
         Some(Command::Init) => init::run(global, output),
+        Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::Verify { from }) => verify::run(global, from.as_deref(), output).await,
-    }
-}
-
-/// Reads the migrations folder, printing its warnings.
-fn load_migrations(project: &Project, output: Output) -> Result<MigrationSet> {
-    output.detail(&format!("migrations: {}", project.migrations.display()));
-    let options = LoadOptions {
-        empty_down: project.empty_down,
-        ..LoadOptions::default()
-    };
-    let loaded =
-        rollback_runtime::migration::load(&project.migrations, &options).map_err(Error::from)?;
-    if !output.quiet {
-        for warning in &loaded.warnings {
-            warn(&warning.to_string());
-        }
-    }
-    Ok(loaded.migrations)
-}
-
-/// Opens the database named by `--database-url` / `DATABASE_URL`.
-async fn connect(
-    global: &GlobalArgs,
-    project: &Project,
-    create_if_missing: bool,
-    output: Output,
-) -> Result<Session> {
-    let url = database_url(global)?;
-    let options = ConnectOptions {
-        create_if_missing,
-        init_sql: project.init_sql.clone(),
-        lock_timeout: global.lock_timeout,
-        statement_timeout: global.statement_timeout,
-    };
-    let session = Session::connect(&url, &options).await?;
-    output.detail(&format!("database: {}", session.url()));
-    Ok(session)
-}
-
-/// Ends a run: the steps done as JSON (after a failure part-way too, so a
-/// script sees what changed; a rehearsal's as `{"rehearsal": true, "steps",
-/// "timings"}`), then the run's error, if any.
-fn finish_steps(
-    output: Output,
-    view: &mut RunView,
-    result: Result<Vec<Step>, Error>,
-) -> Result<()> {
-    view.finish();
-    if output.json() {
-        if view.rehearsal {
-            output.json_value(&serde_json::json!({
-                "rehearsal": true,
-                "steps": view.done,
-                "timings": view.timings,
-            }));
-        } else {
-            output.json_value(&view.done);
-        }
-    }
-    result?;
-    Ok(())
-}
-
-/// A version typed on the command line.
-fn parse_version(text: &str) -> Result<Version, Error> {
-    Version::parse(text).ok_or_else(|| Error::InvalidVersion {
-        version: text.to_owned(),
-    })
-}
-
-/// `version name`, for messages.
-pub fn label(version: &str, name: &str) -> String {
-    if name.is_empty() {
-        version.to_owned()
-    } else {
-        format!("{version} {name}")
-    }
-}
-
-/// `3 ms`; `<1 ms` rather than a misleading `0 ms`.
-pub fn milliseconds(ms: u128) -> String {
-    if ms == 0 {
-        "<1 ms".to_owned()
-    } else {
-        format!("{ms} ms")
-    }
-}
-
-/// "1 migration", "3 migrations".
-fn migrations(count: usize) -> String {
-    if count == 1 {
-        "1 migration".to_owned()
-    } else {
-        format!("{count} migrations")
     }
 }

@@ -2,19 +2,20 @@
 
 use anyhow::Result;
 
-use super::{connect, label, load_migrations};
 use crate::cli::GlobalArgs;
 use crate::failure::SUCCESS;
 use crate::output::Output;
 use crate::project::Project;
+use crate::session::with_session;
+use crate::wording::label;
 
 pub async fn run(global: &GlobalArgs, id: Option<i64>, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
-    let set = load_migrations(&project, output)?;
-    let mut session = connect(global, &project, false, output).await?;
-    let report = session.restore(&set, id).await;
-    session.close().await;
-    let report = report?;
+    let set = project.load_migrations(output)?;
+    let report = with_session(global, &project, false, output, async |session| {
+        Ok(session.restore(&set, id).await?)
+    })
+    .await?;
     if output.json() {
         output.json_value(&report);
         return Ok(SUCCESS);

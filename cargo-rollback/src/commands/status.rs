@@ -5,23 +5,25 @@ use chrono::Utc;
 use rollback_runtime::Error;
 use rollback_runtime::state::{MigrationState, MigrationStatus, statuses};
 
-use super::{connect, label, load_migrations};
 use crate::cli::GlobalArgs;
 use crate::failure::{SUCCESS, warn};
 use crate::output::{Output, ago, print_line};
 use crate::project::Project;
+use crate::session::with_session;
+use crate::wording::label;
 
 pub async fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
-    let set = load_migrations(&project, output)?;
-    let lines = match connect(global, &project, false, output).await {
-        Ok(mut session) => {
-            let lines = session.status(&set).await;
-            session.close().await;
-            lines?
-        }
-        // A SQLite file that `up` has not created yet: everything is pending,
-        // and status must not create the file.
+    let set = project.load_migrations(output)?;
+    let status = with_session(global, &project, false, output, async |session| {
+        Ok(session.status(&set).await?)
+    })
+    .await;
+    let lines = match status {
+        Ok(lines) => lines,
+        // A SQLite file that `up` has not created yet (only opening the
+        // session reports it): everything is pending, and status must not
+        // create the file.
         Err(error) => match error.downcast_ref::<Error>() {
             Some(Error::DatabaseMissing { path }) => {
                 if !output.quiet && !output.json() {

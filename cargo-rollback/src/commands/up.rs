@@ -1,17 +1,17 @@
 //! `cargo rollback up`: apply pending migrations.
 
-use std::time::Instant;
-
 use anyhow::Result;
 use rollback_runtime::session::ApplyOptions;
 use rollback_runtime::{Error, MissingPolicy};
 
-use super::{connect, finish_steps, load_migrations, migrations, milliseconds, parse_version};
 use crate::cli::GlobalArgs;
 use crate::failure::SUCCESS;
 use crate::output::Output;
 use crate::progress::RunView;
 use crate::project::Project;
+use crate::selection::parse_version;
+use crate::session::with_session;
+use crate::wording::{migrations, milliseconds};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -22,7 +22,7 @@ pub async fn run(
 ) -> Result<u8> {
     let target = to.map(parse_version).transpose()?;
     let project = Project::resolve(global)?;
-    let set = load_migrations(&project, output)?;
+    let set = project.load_migrations(output)?;
     if let Some(target) = &target
         && set.find(target).is_none()
     {
@@ -33,7 +33,6 @@ pub async fn run(
         }
         .into());
     }
-    let mut session = connect(global, &project, !dry_run, output).await?;
     let options = ApplyOptions {
         target,
         missing: if ignore_missing {
@@ -43,18 +42,20 @@ pub async fn run(
         },
         dry_run,
     };
-    let started = Instant::now();
-    let mut view = RunView::new(output, dry_run);
-    let result = session
-        .apply(&set, &options, &mut |event| view.see(event))
-        .await;
-    session.close().await;
-    finish_steps(output, &mut view, result)?;
+    let (mut view, result) = with_session(global, &project, !dry_run, output, async |session| {
+        let mut view = RunView::new(output, dry_run);
+        let result = session
+            .apply(&set, &options, &mut |event| view.see(event))
+            .await;
+        Ok((view, result))
+    })
+    .await?;
+    view.finish(result)?;
     if dry_run {
         output.say(&format!(
             "Rehearsed {} in {}, then rolled everything back: nothing changed.",
             migrations(view.done.len()),
-            milliseconds(started.elapsed().as_millis())
+            milliseconds(view.elapsed().as_millis())
         ));
     } else if view.done.is_empty() {
         output.say("Nothing to apply: the database is up to date.");
@@ -62,7 +63,7 @@ pub async fn run(
         output.say(&format!(
             "Applied {} in {}.",
             migrations(view.done.len()),
-            milliseconds(started.elapsed().as_millis())
+            milliseconds(view.elapsed().as_millis())
         ));
     }
     Ok(SUCCESS)

@@ -9,15 +9,16 @@ use anyhow::Result;
 use rollback_runtime::VerifyReport;
 use rollback_runtime::verify::{MigrationReport, VerifyOptions, VerifyResult, verify_with};
 
-use super::{label, load_migrations, parse_version};
 use crate::cli::{Format, GlobalArgs};
 use crate::failure::{FAILED, SUCCESS};
 use crate::output::{Output, print_line};
 use crate::project::{Project, database_url};
+use crate::selection::parse_version;
+use crate::wording::{label, migrations};
 
 pub async fn run(global: &GlobalArgs, from: Option<&str>, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
-    let set = load_migrations(&project, output)?;
+    let set = project.load_migrations(output)?;
     let url = database_url(global)?;
     let options = VerifyOptions {
         init_sql: project.init_sql.clone(),
@@ -96,7 +97,7 @@ fn summary(report: &VerifyReport, seconds: f64) -> String {
     }
     format!(
         "{} checked in {seconds:.1}s: {}",
-        super::migrations(report.migrations.len()),
+        migrations(report.migrations.len()),
         parts.join(", ")
     )
 }

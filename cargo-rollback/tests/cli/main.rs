@@ -9,6 +9,7 @@ mod apply_revert;
 mod backup;
 mod bad_input;
 mod commands;
+mod completions;
 mod concurrency;
 mod confirmation;
 mod corpus;

@@ -7,8 +7,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::Result;
 use rollback_runtime::plan::RollbackPlan;
 
-use super::plan;
 use crate::failure::RefusedError;
+use crate::plan_text;
 
 /// Returns when the rollback may go ahead: nothing in it destroys data (only
 /// schema changes that lose nothing), or the person at the terminal typed
@@ -21,7 +21,7 @@ pub fn confirm_plan(plan: &RollbackPlan) -> Result<()> {
         [one] => format!("revert {} {}", one.version, one.name),
         _ => format!("revert {} migrations", plan.migrations.len()),
     };
-    ask("ROLLBACK", &what, &plan::human(plan))
+    ask("ROLLBACK", &what, &plan_text::human(plan))
 }
 
 /// Shows `shown` and waits for `word` to be typed before doing `what`.
