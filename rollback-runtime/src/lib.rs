@@ -30,8 +30,8 @@ mod records;
 mod schema;
 mod session;
 mod state;
-#[cfg(test)]
-mod test_servers;
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_util;
 mod url;
 mod verify;
 

@@ -35,7 +35,14 @@ enum Place {
 impl Scratch {
     /// Creates an empty scratch database beside the one `url` names.
     pub(crate) async fn create(url: &DatabaseUrl) -> Result<Scratch> {
-        let name = unique_name();
+        Scratch::create_with_prefix(url, SCRATCH_PREFIX).await
+    }
+
+    /// [`Scratch::create`] with a name that begins with `prefix`: the test
+    /// databases (`crate::test_util`) are made the same way, and are told
+    /// from a `verify` run's by their name.
+    pub(crate) async fn create_with_prefix(url: &DatabaseUrl, prefix: &str) -> Result<Scratch> {
+        let name = unique_name(prefix);
         let scratch = match url.dialect() {
             Dialect::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));
@@ -127,15 +134,15 @@ impl Drop for Scratch {
     }
 }
 
-/// `rollback_verify_<pid>_<millis>_<n>`: unique on the server across
-/// processes and within one.
-fn unique_name() -> String {
+/// `<prefix><pid>_<millis>_<n>`: unique on the server across processes and
+/// within one.
+fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_millis());
     format!(
-        "{SCRATCH_PREFIX}{}_{millis}_{}",
+        "{prefix}{}_{millis}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
@@ -167,22 +174,21 @@ mod server {
     use rollback_core::sql::Dialect;
 
     use crate::error::{Error, Result};
+    use crate::quote::ident;
     use crate::url::DatabaseUrl;
 
     pub(super) async fn create_database(admin: &DatabaseUrl, name: &str) -> Result<()> {
-        let statement = match admin.dialect() {
-            Dialect::MySql => format!("CREATE DATABASE `{name}`"),
-            _ => format!("CREATE DATABASE \"{name}\""),
-        };
+        let statement = format!("CREATE DATABASE {}", ident(admin.dialect(), name));
         run(admin, &statement, "creating the scratch database").await
     }
 
     pub(super) async fn drop_database(admin: &DatabaseUrl, name: &str) -> Result<()> {
+        let name = ident(admin.dialect(), name);
         let statement = match admin.dialect() {
-            Dialect::MySql => format!("DROP DATABASE IF EXISTS `{name}`"),
+            Dialect::MySql => format!("DROP DATABASE IF EXISTS {name}"),
             // Whatever is still connected (a cancelled run's connections)
             // must not keep it alive.
-            _ => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            _ => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         };
         run(admin, &statement, "dropping the scratch database").await
     }

@@ -13,23 +13,19 @@ use rollback_core::sql::{Dialect, Need, TableName};
 use super::{NotRecreated, Recreated, recreate};
 use crate::quote::ident;
 use crate::schema::differences;
-use crate::test_servers::server;
-use crate::url::DatabaseUrl;
+use crate::test_util::TestDatabase;
 use crate::verify::inspector::Inspector;
-use crate::verify::scratch::Scratch;
 
-/// A scratch database with a connection to it.
+/// A test database with a connection to it.
 struct Db {
-    scratch: Scratch,
+    scratch: TestDatabase,
     inspector: Inspector,
 }
 
 impl Db {
     async fn open(dialect: Dialect) -> Option<Db> {
-        let url = server(dialect)?;
-        let url = DatabaseUrl::parse(&url).expect("the test URL parses");
-        let scratch = Scratch::create(&url).await.expect("a scratch database");
-        let inspector = Inspector::connect(scratch.url(), None)
+        let scratch = TestDatabase::create(dialect).await?;
+        let inspector = Inspector::connect(scratch.database_url(), None)
             .await
             .expect("a connection to the scratch database");
         Some(Db { scratch, inspector })
