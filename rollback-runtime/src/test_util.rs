@@ -2,7 +2,8 @@
 //! CLI's end-to-end suite and the `tests/` crate all take theirs from here,
 //! so how a test database is named, created, dropped or skipped is decided
 //! in one place. Other crates reach it through the `test-util` feature, which
-//! belongs in `[dev-dependencies]`; an application never enables it.
+//! only test code enables (a dev-dependency, or a crate of test helpers such
+//! as `rollback-tests`); an application never does.
 //!
 //! SQLite tests always run. PostgreSQL tests run on the server at
 //! `ROLLBACK_TEST_POSTGRES_URL` and MySQL/MariaDB tests on the one at
