@@ -7,9 +7,9 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rollback_runtime::{Error, Step};
 use rollback_runtime::progress::Event;
 use rollback_runtime::records::Operation;
+use rollback_runtime::{Error, Step};
 
 use crate::output::Output;
 use crate::wording::{label, milliseconds, one_line};

@@ -83,7 +83,8 @@ impl Project {
             empty_down: self.empty_down,
             ..LoadOptions::default()
         };
-        let loaded = rollback_runtime::migration::load(&self.migrations, &options).map_err(Error::from)?;
+        let loaded =
+            rollback_runtime::migration::load(&self.migrations, &options).map_err(Error::from)?;
         if !output.quiet {
             for warning in &loaded.warnings {
                 warn(&warning.to_string());

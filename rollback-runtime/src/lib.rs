@@ -41,8 +41,8 @@ pub mod schema;
 pub mod session;
 pub mod state;
 mod target;
-#[cfg(all(test, any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
-mod test_servers;
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_util;
 pub mod url;
 pub mod verify;
 

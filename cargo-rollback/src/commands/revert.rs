@@ -1,10 +1,10 @@
 //! `cargo rollback [VERSION] [--last N | --to V | --all]`: revert migrations.
 
 use anyhow::Result;
-use rollback_runtime::{Error, Step};
 use rollback_runtime::plan::RollbackPlan;
 use rollback_runtime::session::RevertOptions;
 use rollback_runtime::sql::Dialect;
+use rollback_runtime::{Error, Step};
 
 use crate::cli::{GlobalArgs, RevertArgs};
 use crate::confirm::confirm_plan;

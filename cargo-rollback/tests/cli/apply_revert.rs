@@ -3,7 +3,7 @@
 use rstest_reuse::apply;
 
 use crate::each_database;
-use crate::support::{Db, Project};
+use crate::support::{Db, Project, no_such_table};
 
 const ALL: [&str; 5] = [
     "20260112093000",
@@ -423,7 +423,7 @@ fn a_failing_statement_leaves_nothing_of_its_migration(#[case] db: Db) {
     run.code(1).one_line_error(&[
         "error: migration 2 broken failed at statement 3 of its up script (migrations/2_broken.up.sql line 4): \
          INSERT INTO no_such_table VALUES (1): ",
-        &db.no_such_table("no_such_table"),
+        &no_such_table(db, "no_such_table"),
     ]);
     assert_eq!(project.schema(), ["table kept"]);
     assert!(project.query("SELECT id FROM kept").is_empty());
@@ -432,7 +432,7 @@ fn a_failing_statement_leaves_nothing_of_its_migration(#[case] db: Db) {
     assert_eq!(project.log_lines(), ["apply 1 success", "apply 2 failure"]);
     let failure = project.query("SELECT error FROM _rollback_log WHERE outcome = 'failure'");
     assert!(
-        failure[0].contains(&db.no_such_table("no_such_table")),
+        failure[0].contains(&no_such_table(db, "no_such_table")),
         "{failure:?}"
     );
 }
@@ -457,7 +457,7 @@ fn a_failure_after_ddl_leaves_nothing_where_ddl_is_transactional(#[case] db: Db)
     let tracking = project.tracking_rows();
     project.run(&["up"]).code(1).one_line_error(&[
         "migration 2 broken failed at statement 3 of its up script",
-        &db.no_such_table("nope"),
+        &no_such_table(db, "nope"),
     ]);
     assert_eq!(project.schema(), schema);
     assert!(!project.has_table("x"));

@@ -4,7 +4,7 @@
 //! schema by hand, back or forward.
 
 use crate::safety::assert_dirty_blocks_everything;
-use crate::support::{Db, Project};
+use crate::support::{Db, Project, no_such_table};
 
 /// A MySQL project where `1_users` is applied and `2_pair` created tables
 /// `a` and `b`, then failed on its third statement and stayed dirty.
@@ -17,7 +17,7 @@ fn project_with_a_dirty_migration() -> Option<Project> {
     );
     project.run(&["up"]).code(1).one_line_error(&[
         "migration 2 pair failed at statement 3 of its up script",
-        &Db::MySql.no_such_table("no_such_table"),
+        &no_such_table(Db::MySql, "no_such_table"),
     ]);
     Some(project)
 }
@@ -119,7 +119,7 @@ fn a_failure_before_any_ddl_keeps_the_migrations_before_it_recorded() {
         );
     project.run(&["up"]).code(1).one_line_error(&[
         "migration 3 more failed at statement 2 of its up script",
-        &Db::MySql.no_such_table("no_such_table"),
+        &no_such_table(Db::MySql, "no_such_table"),
     ]);
     assert_eq!(project.in_state("applied"), ["1", "2"]);
     assert_eq!(project.in_state("pending"), ["3"]);

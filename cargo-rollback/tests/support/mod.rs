@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use sqlx::{AnyConnection, AssertSqlSafe, Connection};
 use tempfile::TempDir;
 
-pub use rollback_tests::Db;
+pub use rollback_tests::{Db, no_such_table};
 use rollback_tests::{SQLITE_FILE, ScratchDatabase};
 
 /// The binary under test.

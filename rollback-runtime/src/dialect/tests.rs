@@ -6,22 +6,17 @@ use rollback_core::sql::{Dialect, TableName};
 
 use super::{ConnectOptions, Driver, Presence, connect};
 use crate::records::{AppliedMigration, LogEntry, Operation, StepRecord, TrackingChange};
-use crate::test_servers::server;
-use crate::url::DatabaseUrl;
-use crate::verify::scratch::Scratch;
+use crate::test_util::TestDatabase;
 
-/// A connection to a new scratch database on `dialect`'s test server; none
-/// when that server is not configured.
-async fn scratch_driver(dialect: Dialect) -> Option<(Scratch, Box<dyn Driver>)> {
-    let server = server(dialect)?;
-    let scratch = Scratch::create(&DatabaseUrl::parse(&server).unwrap())
-        .await
-        .unwrap();
+/// A connection to a new test database on `dialect`; none when that server
+/// is not configured.
+async fn scratch_driver(dialect: Dialect) -> Option<(TestDatabase, Box<dyn Driver>)> {
+    let scratch = TestDatabase::create(dialect).await?;
     let options = ConnectOptions {
         create_if_missing: true,
         ..ConnectOptions::default()
     };
-    let driver = connect(scratch.url(), &options).await.unwrap();
+    let driver = connect(scratch.database_url(), &options).await.unwrap();
     Some((scratch, driver))
 }
 
@@ -183,7 +178,7 @@ async fn a_step_opened_for_its_script_is_one_transaction(#[case] dialect: Dialec
         entry: &entry,
     };
     driver.finish_step(false, &record).await.unwrap();
-    let mut reader = connect(scratch.url(), &ConnectOptions::default())
+    let mut reader = connect(scratch.database_url(), &ConnectOptions::default())
         .await
         .unwrap();
     let list = reader.tracking().applied_list().await.unwrap().unwrap();

@@ -34,7 +34,14 @@ enum Place {
 impl Scratch {
     /// Creates an empty scratch database beside the one `url` names.
     pub(crate) async fn create(url: &DatabaseUrl) -> Result<Scratch> {
-        let name = unique_name();
+        Scratch::create_with_prefix(url, SCRATCH_PREFIX).await
+    }
+
+    /// [`Scratch::create`] with a name that begins with `prefix`: the test
+    /// databases (`crate::test_util`) are made the same way, and are told
+    /// from a `verify` run's by their name.
+    pub(crate) async fn create_with_prefix(url: &DatabaseUrl, prefix: &str) -> Result<Scratch> {
+        let name = unique_name(prefix);
         let path = std::env::temp_dir().join(format!("{name}.db"));
         let scratch = match dialect::backend(url.dialect()).file_url(&path) {
             Some(file_url) => Scratch {
@@ -125,13 +132,13 @@ impl Drop for Scratch {
 
 /// `rollback_verify_<pid>_<millis>_<n>`: unique on the server across
 /// processes and within one.
-fn unique_name() -> String {
+fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_millis());
     format!(
-        "{SCRATCH_PREFIX}{}_{millis}_{}",
+        "{prefix}{}_{millis}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )

@@ -14,9 +14,7 @@ use super::{Named, NotRecreated, Recreated};
 use crate::dialect::quote::ident;
 use crate::dialect::{ConnectOptions, Inspector, backend, inspect};
 use crate::schema::differences;
-use crate::test_servers::server;
-use crate::url::DatabaseUrl;
-use crate::verify::scratch::Scratch;
+use crate::test_util::TestDatabase;
 
 /// What the database's [`Reconstruct`](super::Reconstruct) gives for `need`.
 pub(crate) async fn recreate(
@@ -48,16 +46,14 @@ pub(crate) async fn drop_unnamed(
 
 /// A scratch database with a connection to it.
 pub(crate) struct Db {
-    pub(crate) scratch: Scratch,
+    pub(crate) scratch: TestDatabase,
     pub(crate) inspector: Inspector,
 }
 
 impl Db {
     pub(crate) async fn open(dialect: Dialect) -> Option<Db> {
-        let url = server(dialect)?;
-        let url = DatabaseUrl::parse(&url).expect("the test URL parses");
-        let scratch = Scratch::create(&url).await.expect("a scratch database");
-        let inspector = inspect(scratch.url(), &ConnectOptions::default())
+        let scratch = TestDatabase::create(dialect).await?;
+        let inspector = inspect(scratch.database_url(), &ConnectOptions::default())
             .await
             .expect("a connection to the scratch database");
         Some(Db { scratch, inspector })
