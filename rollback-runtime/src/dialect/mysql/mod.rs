@@ -7,6 +7,8 @@ mod recreate;
 mod recreate_tests;
 mod snapshot;
 pub(crate) mod spelling;
+#[cfg(feature = "mysql")]
+mod statements;
 
 use std::collections::BTreeSet;
 

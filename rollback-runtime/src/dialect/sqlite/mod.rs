@@ -8,6 +8,8 @@ mod recreate;
 mod recreate_tests;
 mod snapshot;
 pub(crate) mod spelling;
+#[cfg(feature = "sqlite")]
+mod statements;
 
 use async_trait::async_trait;
 use rollback_core::sql::Need;
