@@ -91,19 +91,12 @@ def expand_use_tree(tree):
         return paths, i
 
     paths, _ = parse(tree, 0, [])
-    cleaned = []
-    for p in paths:
-        p = [seg.split("as")[0] if False else seg for seg in p]
-        # `Name as Other` arrives as one token "NameasOther" after whitespace
-        # removal; keep only the path part before a rename.
-        if p and re.search(r"[a-z0-9_]as[A-Z_a-z]", p[-1]) and " " not in p[-1]:
-            pass
-        cleaned.append([seg for seg in p if seg])
-    return cleaned
+    return [[seg for seg in p if seg] for p in paths]
 
 
-def use_paths_with_renames(stmt):
-    # Remove ` as Name` renames before whitespace is squeezed.
+def use_paths(stmt):
+    """The paths of a `use` tree, renames (`Name as Other`) dropped first,
+    before whitespace is squeezed out of the tree."""
     stmt = re.sub(r"\s+as\s+[A-Za-z_][A-Za-z0-9_]*", "", stmt)
     return expand_use_tree(stmt)
 
@@ -122,7 +115,7 @@ class Crate:
             return
         self.modules[path] = file
         raw = open(file, encoding="utf-8").read()
-        text = strip_test_modules(strip_comments_keep_attrs(raw))
+        text = strip_test_modules(strip_comments(raw))
         self.texts[path] = text
         self.children[path] = {}
         base = os.path.dirname(file)
@@ -148,7 +141,7 @@ class Crate:
         for vis, tree in USE_RE.findall(self.texts.get(path, "")):
             if not vis:
                 continue
-            for p in use_paths_with_renames(tree):
+            for p in use_paths(tree):
                 if p and p[-1] not in ("*", "self"):
                     found[p[-1]] = p
         return found
@@ -193,7 +186,7 @@ class Crate:
             for vis, tree in USE_RE.findall(text):
                 if vis:
                     continue
-                paths.extend(use_paths_with_renames(tree))
+                paths.extend(use_paths(tree))
             body = USE_RE.sub("", text)
             for m in PATH_RE.finditer(body):
                 segs = [m.group(1)] + [s.strip() for s in m.group(2).split("::") if s.strip()]
@@ -206,10 +199,6 @@ class Crate:
                 if target is not None and target != module and target in self.modules:
                     graph[module].add(target)
         return graph
-
-
-def strip_comments_keep_attrs(raw):
-    return strip_comments(raw)
 
 
 def cycles(graph):
