@@ -15,6 +15,15 @@ pub const CHECKSUM_ALGORITHM: &str = "sha256";
 
 /// Turns file text into the script that is checksummed and run: a leading
 /// byte-order mark is dropped and CRLF line endings become LF.
+///
+/// ```rust
+/// use rollback_core::{checksum, normalize};
+///
+/// let windows = "\u{feff}CREATE TABLE users (id INTEGER);\r\n";
+/// let unix = "CREATE TABLE users (id INTEGER);\n";
+/// assert_eq!(normalize(windows), unix);
+/// assert_eq!(checksum(&normalize(windows)), checksum(unix));
+/// ```
 pub fn normalize(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains("\r\n") {

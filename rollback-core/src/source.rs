@@ -72,6 +72,27 @@ pub struct Loaded {
 }
 
 /// Reads every migration in `dir`. File names in messages start with `dir` as given.
+///
+/// ```rust
+/// use rollback_core::{LoadError, LoadOptions, load};
+///
+/// let dir = tempfile::tempdir()?;
+/// let up = dir.path().join("20260112093000_create_users.up.sql");
+/// std::fs::write(&up, "CREATE TABLE users (id INTEGER PRIMARY KEY);\n")?;
+///
+/// // An up without its down does not load.
+/// let errors = load(dir.path(), &LoadOptions::default()).unwrap_err();
+/// assert!(matches!(errors.0[..], [LoadError::MissingDown { .. }]));
+///
+/// let down = dir.path().join("20260112093000_create_users.down.sql");
+/// std::fs::write(&down, "DROP TABLE users;\n")?;
+/// let loaded = load(dir.path(), &LoadOptions::default())?;
+/// let [users] = loaded.migrations.migrations() else {
+///     panic!("one migration");
+/// };
+/// assert_eq!(users.to_string(), "20260112093000 create_users");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded, LoadErrors> {
     load_shown_as(dir, &dir.display().to_string(), options)
 }

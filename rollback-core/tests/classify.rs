@@ -2,6 +2,9 @@
 //! folders of the shared corpus (when it sits beside the repository): how many
 //! statements each class gets, pinned so that a parser upgrade that reads
 //! less (or more) shows up, and effects of real files.
+//!
+//! Corpus folders load with their empty downs marked irreversible: an empty
+//! down's text is analyzed all the same.
 
 #![cfg(feature = "sql")]
 
@@ -10,10 +13,12 @@ use std::collections::BTreeMap;
 use rollback_core::sql::{
     AnalyzedStatement, Dialect, Effect, StatementClass, TableName, analyze_script,
 };
-use rollback_core::{EmptyDown, LoadOptions, Loaded, Migration, load};
+use rollback_core::{EmptyDown, Loaded, Migration};
 
 mod common;
 mod properties;
+
+use common::load_corpus;
 
 // ---------------------------------------------------------------------------
 // Any text
@@ -79,20 +84,6 @@ mod never_panics {
 // ---------------------------------------------------------------------------
 // The shared corpus of real folders
 // ---------------------------------------------------------------------------
-
-/// A corpus folder, loaded with its empty downs marked irreversible (their
-/// text is analyzed all the same).
-fn load_corpus(name: &str) -> Option<Loaded> {
-    let dir = common::corpus(name)?;
-    let options = LoadOptions {
-        empty_down: EmptyDown::Irreversible,
-        ..LoadOptions::default()
-    };
-    match load(&dir, &options) {
-        Ok(loaded) => Some(loaded),
-        Err(errors) => panic!("corpus {name} does not load:\n{errors}"),
-    }
-}
 
 /// Statements per class of one corpus, ups and downs together.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -214,7 +205,7 @@ fn corpus_statement_classes() {
     let mut measured = Vec::new();
     let mut reasons: BTreeMap<(&str, String), usize> = BTreeMap::new();
     for (name, dialect, _) in CORPORA {
-        let Some(loaded) = load_corpus(name) else {
+        let Some(loaded) = load_corpus(name, EmptyDown::Irreversible) else {
             return;
         };
         let mut counts = Counts::default();
@@ -295,7 +286,7 @@ fn columns(names: &[&str]) -> Vec<String> {
 
 #[test]
 fn corpus_crates_io_effects() {
-    let Some(loaded) = load_corpus("crates-io") else {
+    let Some(loaded) = load_corpus("crates-io", EmptyDown::Irreversible) else {
         return;
     };
     let users = migration(&loaded, "20140924113530");
@@ -329,7 +320,7 @@ fn corpus_crates_io_effects() {
 
 #[test]
 fn corpus_lemmy_multi_table_drop() {
-    let Some(loaded) = load_corpus("lemmy") else {
+    let Some(loaded) = load_corpus("lemmy", EmptyDown::Irreversible) else {
         return;
     };
     let smoosh = migration(&loaded, "2025-08-01-000016");
@@ -354,7 +345,7 @@ fn corpus_lemmy_multi_table_drop() {
 
 #[test]
 fn corpus_vaultwarden_mysql_change_column() {
-    let Some(loaded) = load_corpus("vaultwarden-mysql") else {
+    let Some(loaded) = load_corpus("vaultwarden-mysql", EmptyDown::Irreversible) else {
         return;
     };
     let renames = migration(&loaded, "2019-05-26-216651");
@@ -371,7 +362,7 @@ fn corpus_vaultwarden_mysql_change_column() {
 
 #[test]
 fn corpus_vaultwarden_sqlite_rebuild_renaming_the_old_table_away() {
-    let Some(loaded) = load_corpus("vaultwarden-sqlite") else {
+    let Some(loaded) = load_corpus("vaultwarden-sqlite", EmptyDown::Irreversible) else {
         return;
     };
     // `ALTER TABLE ciphers RENAME TO oldCiphers; CREATE TABLE ciphers (…);
@@ -406,7 +397,7 @@ fn corpus_vaultwarden_sqlite_rebuild_renaming_the_old_table_away() {
 
 #[test]
 fn corpus_ncps_sqlite_rebuild_with_pragmas() {
-    let Some(loaded) = load_corpus("ncps-dbmate-sqlite") else {
+    let Some(loaded) = load_corpus("ncps-dbmate-sqlite", EmptyDown::Irreversible) else {
         return;
     };
     // `CREATE TABLE nar_files_new (…)`, copy, `PRAGMA foreign_keys = OFF`,

@@ -7,10 +7,12 @@
 use std::collections::BTreeMap;
 
 use rollback_core::sql::{Dialect, Inverse, InversePart, Need, TableName, invert_script};
-use rollback_core::{EmptyDown, LoadOptions, Loaded, load};
+use rollback_core::{EmptyDown, Loaded};
 
 mod common;
 mod properties;
+
+use common::load_corpus;
 
 mod never_panics {
     use proptest::prelude::*;
@@ -65,19 +67,6 @@ mod never_panics {
                 prop_assert!(inverse.line >= 1);
             }
         }
-    }
-}
-
-/// A corpus folder, loaded with its empty downs marked irreversible.
-fn load_corpus(name: &str) -> Option<Loaded> {
-    let dir = common::corpus(name)?;
-    let options = LoadOptions {
-        empty_down: EmptyDown::Irreversible,
-        ..LoadOptions::default()
-    };
-    match load(&dir, &options) {
-        Ok(loaded) => Some(loaded),
-        Err(errors) => panic!("corpus {name} does not load:\n{errors}"),
     }
 }
 
@@ -235,7 +224,7 @@ fn corpus_inversion_outcomes() {
     let mut measured = Vec::new();
     let mut reasons: BTreeMap<(&str, String), usize> = BTreeMap::new();
     for (name, dialect, _) in CORPORA {
-        let Some(loaded) = load_corpus(name) else {
+        let Some(loaded) = load_corpus(name, EmptyDown::Irreversible) else {
             return;
         };
         let mut outcomes = Outcomes::default();
@@ -283,7 +272,7 @@ fn corpus_inversion_outcomes() {
 
 #[test]
 fn corpus_vaultwarden_sqlite_rebuild_copies_the_rows_back() {
-    let Some(loaded) = load_corpus("vaultwarden-sqlite") else {
+    let Some(loaded) = load_corpus("vaultwarden-sqlite", EmptyDown::Irreversible) else {
         return;
     };
     // `ALTER TABLE ciphers RENAME TO oldCiphers; CREATE TABLE ciphers (…);
@@ -328,7 +317,7 @@ fn corpus_vaultwarden_sqlite_rebuild_copies_the_rows_back() {
 
 #[test]
 fn corpus_vaultwarden_mysql_change_column_renames_back() {
-    let Some(loaded) = load_corpus("vaultwarden-mysql") else {
+    let Some(loaded) = load_corpus("vaultwarden-mysql", EmptyDown::Irreversible) else {
         return;
     };
     let parts = down_parts(&loaded, "2019-05-26-216651", Dialect::MySql);

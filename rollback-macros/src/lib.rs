@@ -10,7 +10,7 @@ use proc_macro::TokenStream;
 
 /// Embeds every migration of a folder into the binary, with its checksums.
 ///
-/// ```text
+/// ```
 /// static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("migrations");
 /// ```
 ///

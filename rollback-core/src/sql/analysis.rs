@@ -49,6 +49,25 @@ pub fn analyze_script(script: &str, dialect: Dialect) -> Vec<AnalyzedStatement> 
 /// Analyzes one statement (no script-level rules). Text with no statement at
 /// all (only comments) is [`StatementClass::Schema`] with no effects: it loses
 /// nothing.
+///
+/// ```rust
+/// use rollback_core::sql::{Dialect, Effect, StatementClass, TableName, analyze_statement};
+///
+/// let sql = "ALTER TABLE Users DROP COLUMN email";
+/// let (class, effects, _) = analyze_statement(sql, Dialect::Postgres);
+/// assert_eq!(class, StatementClass::Destructive);
+/// assert_eq!(
+///     effects,
+///     [Effect::DropColumn {
+///         table: TableName { schema: None, name: "users".to_owned() },
+///         column: "email".to_owned(),
+///     }]
+/// );
+///
+/// let (class, _, reason) = analyze_statement("CALL archive_orders()", Dialect::MySql);
+/// assert_eq!(class, StatementClass::Unclassified);
+/// assert!(reason.is_some());
+/// ```
 pub fn analyze_statement(
     sql: &str,
     dialect: Dialect,

@@ -37,6 +37,27 @@ pub use inverse::{ColumnChanges, Inverse, InversePart, Need, Unnamed};
 /// the parser cannot read is read word by word where its form is simple
 /// (`SET`, `CREATE SEQUENCE … NO MINVALUE`, `ALTER TRIGGER … RENAME TO`),
 /// else it is [`InversePart::CannotInvert`] with the parser's message.
+///
+/// ```rust
+/// use rollback_core::sql::{Dialect, InversePart, Need, TableName, invert_script};
+///
+/// let legacy_users = TableName { schema: None, name: "legacy_users".to_owned() };
+/// let up = "CREATE TABLE users (id INTEGER PRIMARY KEY);\nDROP TABLE legacy_users;";
+/// let inverses = invert_script(up, Dialect::Sqlite);
+///
+/// // The down undoes the last statement first: the dropped table is read
+/// // back from the schema, then the created one is dropped.
+/// assert_eq!(
+///     inverses[0].parts,
+///     [InversePart::Recreate {
+///         need: Need::Table { table: legacy_users },
+///     }]
+/// );
+/// assert_eq!(
+///     inverses[1].parts,
+///     [InversePart::Sql { sql: "DROP TABLE IF EXISTS users".to_owned() }]
+/// );
+/// ```
 pub fn invert_script(up: &str, dialect: Dialect) -> Vec<Inverse> {
     let mut scope = Scope::new(dialect, rebuilds(up, dialect));
     let mut inverses: Vec<Inverse> = split(up, dialect)

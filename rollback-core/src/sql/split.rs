@@ -26,6 +26,25 @@ pub struct Statement<'a> {
 
 /// Splits `script` into its statements. Comments between statements are
 /// dropped; a script of only comments has no statements.
+///
+/// ```rust
+/// use rollback_core::sql::{Dialect, split};
+///
+/// let script = "CREATE TABLE notes (body TEXT DEFAULT ';');\n\n\
+///               -- seed\n\
+///               INSERT INTO notes VALUES ('a; b');\n";
+/// let statements: Vec<(usize, &str)> = split(script, Dialect::Sqlite)
+///     .iter()
+///     .map(|statement| (statement.line, statement.sql))
+///     .collect();
+/// assert_eq!(
+///     statements,
+///     [
+///         (1, "CREATE TABLE notes (body TEXT DEFAULT ';')"),
+///         (4, "INSERT INTO notes VALUES ('a; b')"),
+///     ]
+/// );
+/// ```
 pub fn split(script: &str, dialect: Dialect) -> Vec<Statement<'_>> {
     let Some(tokens) = tokenize(parser_dialect(dialect), script) else {
         return whole(script);

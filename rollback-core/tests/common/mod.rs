@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rollback_core::{EmptyDown, LoadOptions, Loaded, load_shown_as};
+
 /// A folder of `shared/corpus` beside the repository root. The corpus is not
 /// part of the repository; when it is absent the corpus tests say so and pass.
 pub fn corpus(name: &str) -> Option<PathBuf> {
@@ -16,4 +18,26 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
     let dir = root.join(name);
     assert!(dir.is_dir(), "{} is missing from the corpus", dir.display());
     Some(dir)
+}
+
+/// The corpus folder `name` read with `empty_down`, its files named
+/// `name/<file>` in messages and paths; `None` when the corpus is absent. A
+/// folder that does not load fails the test.
+pub fn load_corpus(name: &str, empty_down: EmptyDown) -> Option<Loaded> {
+    let dir = corpus(name)?;
+    match load_shown_as(
+        &dir,
+        name,
+        &LoadOptions {
+            empty_down,
+            ..LoadOptions::default()
+        },
+    ) {
+        Ok(loaded) => Some(loaded),
+        Err(errors) => panic!(
+            "corpus {name} does not load with empty-down = {}: {} error(s):\n{errors}",
+            empty_down.as_str(),
+            errors.0.len()
+        ),
+    }
 }

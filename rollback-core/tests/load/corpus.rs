@@ -9,26 +9,7 @@ use rollback_core::{
     VersionOrder, checksum, load_shown_as,
 };
 
-use crate::common::corpus;
-
-fn load_corpus(name: &str, empty_down: EmptyDown) -> Option<Loaded> {
-    let dir = corpus(name)?;
-    match load_shown_as(
-        &dir,
-        name,
-        &LoadOptions {
-            empty_down,
-            ..LoadOptions::default()
-        },
-    ) {
-        Ok(loaded) => Some(loaded),
-        Err(errors) => panic!(
-            "corpus {name} does not load with empty-down = {}: {} error(s):\n{errors}",
-            empty_down.as_str(),
-            errors.0.len()
-        ),
-    }
-}
+use crate::common::{corpus, load_corpus};
 
 /// The file or folder name a migration was read from, without `.up.sql`/`.sql`.
 fn stem(m: &Migration) -> &str {

@@ -1,10 +1,11 @@
 //! The rows a data statement may delete or change: the effects of
 //! `INSERT`, `UPDATE`, `DELETE` and `MERGE`, with the tables their `FROM`,
-//! `USING` and joins name.
+//! `USING` and joins name, and the statements that change rows inside a
+//! query. Inversion reads rows through these too.
 
 use sqlparser::ast::{
-    self, AssignmentTarget, FromTable, MergeAction, OnConflictAction, OnInsert, SqliteOnConflict,
-    TableFactor, TableObject, TableWithJoins, UpdateTableFromKind,
+    self, AssignmentTarget, FromTable, MergeAction, OnConflictAction, OnInsert, Query, SetExpr,
+    SqliteOnConflict, TableFactor, TableObject, TableWithJoins, UpdateTableFromKind,
 };
 
 use super::analyzed::Effect;
@@ -19,24 +20,65 @@ pub(super) fn insert_effects(insert: &ast::Insert, dialect: Dialect) -> Vec<Effe
         return Vec::new();
     };
     let table = table_name(name, dialect);
-    let replaces = insert.replace_into || insert.or == Some(SqliteOnConflict::Replace);
-    let upserts = match &insert.on {
+    let mut effects = Vec::new();
+    if replaces(insert) {
+        effects.push(Effect::DeleteRows {
+            table: table.clone(),
+        });
+    }
+    if upserts(insert) {
+        effects.push(Effect::UpdateRows { table });
+    }
+    effects
+}
+
+/// Whether an insert deletes the rows it conflicts with (`REPLACE INTO`,
+/// `INSERT OR REPLACE`).
+pub(crate) fn replaces(insert: &ast::Insert) -> bool {
+    insert.replace_into || insert.or == Some(SqliteOnConflict::Replace)
+}
+
+/// Whether an insert updates the rows it conflicts with (`ON CONFLICT DO
+/// UPDATE`, `ON DUPLICATE KEY UPDATE`).
+pub(crate) fn upserts(insert: &ast::Insert) -> bool {
+    match &insert.on {
         Some(OnInsert::DuplicateKeyUpdate(_)) => true,
         Some(OnInsert::OnConflict(conflict)) => {
             matches!(conflict.action, OnConflictAction::DoUpdate(_))
         }
         _ => false,
-    };
-    let mut effects = Vec::new();
-    if replaces {
-        effects.push(Effect::DeleteRows {
-            table: table.clone(),
-        });
     }
-    if upserts {
-        effects.push(Effect::UpdateRows { table });
+}
+
+/// The statements that change rows inside a `SELECT`, `VALUES` or `WITH …`
+/// (PostgreSQL's `WITH d AS (DELETE …)`, `WITH … UPDATE`), in the order they
+/// are written.
+pub(crate) fn changes_in(query: &Query) -> Vec<&ast::Statement> {
+    let mut changes = Vec::new();
+    collect_changes(query, &mut changes);
+    changes
+}
+
+fn collect_changes<'a>(query: &'a Query, changes: &mut Vec<&'a ast::Statement>) {
+    for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
+        collect_changes(&cte.query, changes);
     }
-    effects
+    collect_set_expr_changes(&query.body, changes);
+}
+
+fn collect_set_expr_changes<'a>(body: &'a SetExpr, changes: &mut Vec<&'a ast::Statement>) {
+    match body {
+        SetExpr::Insert(statement)
+        | SetExpr::Update(statement)
+        | SetExpr::Delete(statement)
+        | SetExpr::Merge(statement) => changes.push(statement),
+        SetExpr::Query(query) => collect_changes(query, changes),
+        SetExpr::SetOperation { left, right, .. } => {
+            collect_set_expr_changes(left, changes);
+            collect_set_expr_changes(right, changes);
+        }
+        SetExpr::Select(_) | SetExpr::Values(_) | SetExpr::Table(_) => {}
+    }
 }
 
 /// The updated table, and with MySQL's multi-table `UPDATE a JOIN b … SET

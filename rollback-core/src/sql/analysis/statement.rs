@@ -3,12 +3,12 @@
 
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTableOperation, DropBehavior, Ident, ObjectName, ObjectType,
-    Query, ReferentialAction, RenameTableNameKind, SetExpr,
+    Query, ReferentialAction, RenameTableNameKind,
 };
 use sqlparser::parser::Parser;
 
 use super::analyzed::{Effect, runs_hidden_code};
-use super::rows::{delete_effects, insert_effects, merge_effects, update_effects};
+use super::rows::{changes_in, delete_effects, insert_effects, merge_effects, update_effects};
 use super::unparsed::unparsed;
 use super::verdict::{Shape, Verdict};
 use crate::sql::dialect::{Dialect, parser_dialect};
@@ -315,26 +315,8 @@ fn alter_operation(
 /// `SELECT`, `VALUES`, `WITH …`: data, plus what PostgreSQL's data-modifying
 /// `WITH` parts and a `WITH … UPDATE/DELETE` body do.
 fn query_verdict(query: &Query, dialect: Dialect) -> Verdict {
-    let parts = query
-        .with
-        .iter()
-        .flat_map(|with| &with.cte_tables)
-        .map(|cte| query_verdict(&cte.query, dialect));
-    parts
+    changes_in(query)
+        .into_iter()
+        .map(|statement| classify(statement, dialect))
         .fold(Verdict::data(Vec::new()), Verdict::merge)
-        .merge(set_expr_verdict(&query.body, dialect))
-}
-
-fn set_expr_verdict(body: &SetExpr, dialect: Dialect) -> Verdict {
-    match body {
-        SetExpr::Insert(statement)
-        | SetExpr::Update(statement)
-        | SetExpr::Delete(statement)
-        | SetExpr::Merge(statement) => classify(statement, dialect),
-        SetExpr::Query(query) => query_verdict(query, dialect),
-        SetExpr::SetOperation { left, right, .. } => {
-            set_expr_verdict(left, dialect).merge(set_expr_verdict(right, dialect))
-        }
-        SetExpr::Select(_) | SetExpr::Values(_) | SetExpr::Table(_) => Verdict::data(Vec::new()),
-    }
 }

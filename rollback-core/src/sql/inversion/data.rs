@@ -1,16 +1,13 @@
 //! Statements that read or change rows. Changed rows cannot be put back
 //! from the text of the up, unless they are in a table the up creates.
 
-use sqlparser::ast::{
-    self, CopySource, Expr, OnConflictAction, OnInsert, Query, SetExpr, SqliteOnConflict,
-    TableObject, UnaryOperator, Value,
-};
+use sqlparser::ast::{self, CopySource, Expr, SetExpr, TableObject, UnaryOperator, Value};
 
 use super::inverse::Need;
 use super::scope::Scope;
 use super::step::Step;
 use crate::sql::analysis::analyzed::Effect;
-use crate::sql::analysis::rows::{delete_effects, update_effects};
+use crate::sql::analysis::rows::{delete_effects, replaces, update_effects, upserts};
 use crate::sql::dialect::Dialect;
 use crate::sql::name::{TableName, fold, named_table, table_name};
 
@@ -23,7 +20,7 @@ const MERGED: &str = "merged rows cannot be told from the rows that were there";
 
 /// The undoing of a statement on rows; `None` for other kinds. A query
 /// (`SELECT`, `WITH …`) is not one: it may hold statements of any kind,
-/// which the caller inverts (see [`changes_in`]).
+/// which the caller inverts (see [`changes_in`](crate::sql::analysis::rows::changes_in)).
 pub(super) fn invert(statement: &ast::Statement, scope: &mut Scope) -> Option<Step> {
     use ast::Statement as S;
     let dialect = scope.dialect();
@@ -146,26 +143,12 @@ fn insert_rows(insert: &ast::Insert, dialect: Dialect) -> (Vec<TableName>, &'sta
         TableObject::TableName(name) => vec![table_name(name, dialect)],
         TableObject::TableFunction(_) | TableObject::TableQuery(_) => Vec::new(),
     };
-    let replaces = insert.replace_into || insert.or == Some(SqliteOnConflict::Replace);
-    let upserts = upserts(insert.on.as_ref());
-    let reason = match (replaces, upserts) {
+    let reason = match (replaces(insert), upserts(insert)) {
         (true, _) => REPLACED,
         (false, true) => UPDATED,
         (false, false) => INSERTED,
     };
     (tables, reason)
-}
-
-/// Whether an insert updates the rows it conflicts with (`ON CONFLICT DO
-/// UPDATE`, `ON DUPLICATE KEY UPDATE`).
-fn upserts(on: Option<&OnInsert>) -> bool {
-    match on {
-        Some(OnInsert::DuplicateKeyUpdate(_)) => true,
-        Some(OnInsert::OnConflict(conflict)) => {
-            matches!(conflict.action, OnConflictAction::DoUpdate(_))
-        }
-        _ => false,
-    }
 }
 
 /// The tables of `DeleteRows`/`UpdateRows` effects.
@@ -189,35 +172,5 @@ fn rows_of(tables: &[TableName], reason: &str, scope: &Scope) -> Step {
     match created.and_then(|reasons| reasons.into_iter().next()) {
         Some(reason) => Step::skip(reason),
         None => Step::cannot(reason),
-    }
-}
-
-/// The statements that change rows inside a `SELECT`, `VALUES` or `WITH …`
-/// (PostgreSQL's `WITH d AS (DELETE …)`, `WITH … UPDATE`), in the up's order.
-pub(super) fn changes_in(query: &Query) -> Vec<&ast::Statement> {
-    let mut changes = Vec::new();
-    collect_changes(query, &mut changes);
-    changes
-}
-
-fn collect_changes<'a>(query: &'a Query, changes: &mut Vec<&'a ast::Statement>) {
-    for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
-        collect_changes(&cte.query, changes);
-    }
-    collect_set_expr_changes(&query.body, changes);
-}
-
-fn collect_set_expr_changes<'a>(body: &'a SetExpr, changes: &mut Vec<&'a ast::Statement>) {
-    match body {
-        SetExpr::Insert(statement)
-        | SetExpr::Update(statement)
-        | SetExpr::Delete(statement)
-        | SetExpr::Merge(statement) => changes.push(statement),
-        SetExpr::Query(query) => collect_changes(query, changes),
-        SetExpr::SetOperation { left, right, .. } => {
-            collect_set_expr_changes(left, changes);
-            collect_set_expr_changes(right, changes);
-        }
-        SetExpr::Select(_) | SetExpr::Values(_) | SetExpr::Table(_) => {}
     }
 }

@@ -14,6 +14,7 @@ use super::scope::Scope;
 use super::step::{SESSION, Step, UNKNOWN_KIND};
 use super::{alter, data, unparsed};
 use crate::sql::analysis::analyzed::runs_hidden_code;
+use crate::sql::analysis::rows::changes_in;
 use crate::sql::dialect::parser_dialect;
 use crate::sql::name::{renamed_to, table_name};
 
@@ -81,9 +82,9 @@ fn invert_parsed(statement: &ast::Statement, scope: &mut Scope) -> Step {
 }
 
 /// `SELECT`, `VALUES`, `WITH …`: nothing to undo, but for the statements
-/// that change rows inside it (see [`data::changes_in`]).
+/// that change rows inside it (see [`changes_in`]).
 fn query_changes(query: &ast::Query, scope: &mut Scope) -> Step {
-    let changes = data::changes_in(query);
+    let changes = changes_in(query);
     if changes.is_empty() {
         return Step::skip("only reads");
     }
