@@ -35,13 +35,16 @@ pub fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
     Ok(SUCCESS)
 }
 
+/// The build.rs `init` writes where there is none, kept as a file in
+/// `templates/`: as it is, the one for the default `migrations` folder.
+const BUILD_RS_TEMPLATE: &str = include_str!("../../templates/build.rs");
+
+/// The template's rerun line, which names the project's own folder instead.
+const TEMPLATE_LINE: &str = "println!(\"cargo:rerun-if-changed=migrations\");";
+
 fn write_build_rs(build_rs: &Path, relative: &str, line: &str) -> Result<String> {
     if !build_rs.exists() {
-        let contents = format!(
-            "//! Written by `cargo rollback init`: rebuild when a migration file is added,\n\
-             //! so that embed_migrations! never embeds a stale folder.\n\n\
-             fn main() {{\n    {line}\n}}\n"
-        );
+        let contents = BUILD_RS_TEMPLATE.replacen(TEMPLATE_LINE, line, 1);
         fs::write(build_rs, contents).with_context(|| format!("writing {}", build_rs.display()))?;
         return Ok(format!("Created {} with `{line}`.", build_rs.display()));
     }
@@ -85,5 +88,17 @@ mod tests {
         assert_eq!(text.matches(line).count(), 1, "{text}");
         assert!(text.contains("println!(\"other\")"));
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_new_build_script_names_the_folder_in_place_of_the_templates() {
+        assert_eq!(BUILD_RS_TEMPLATE.matches(TEMPLATE_LINE).count(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let build_rs = dir.path().join("build.rs");
+        let line = "println!(\"cargo:rerun-if-changed=db/migrations\");";
+        write_build_rs(&build_rs, "db/migrations", line).unwrap();
+        let text = fs::read_to_string(&build_rs).unwrap();
+        assert_eq!(text, BUILD_RS_TEMPLATE.replace(TEMPLATE_LINE, line));
+        assert!(!text.contains(TEMPLATE_LINE), "{text}");
     }
 }

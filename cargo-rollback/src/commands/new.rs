@@ -16,19 +16,19 @@ use crate::failure::{SUCCESS, UsageError};
 use crate::output::Output;
 use crate::project::Project;
 
-const UP_TEMPLATE: &str = "-- Write the migration here.\n";
+// The files `new` writes are kept as files in `templates/`, to be read and
+// edited as the SQL they are; each is compiled in where it is named.
+
+/// The up, until the person writes it.
+const UP_TEMPLATE: &str = include_str!("../../templates/up.sql");
 
 /// The down starts as comments only, which `embed_migrations!` and
 /// `cargo rollback check` reject: a migration is not done until its down is.
-const DOWN_TEMPLATE: &str = "-- Write the statements that undo the up, newest change first.\n\
--- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.\n\
--- If the up cannot be undone, say why instead: -- rollback:irreversible <reason>\n";
+const DOWN_TEMPLATE: &str = include_str!("../../templates/down.sql");
 
 /// The down `new --down auto` writes until `generate` replaces it: comments
 /// only, so that the build fails until the down is generated.
-const AUTO_DOWN_TEMPLATE: &str = "-- This down is generated from the up: write the up, then run\n\
--- `cargo rollback generate <this migration's up file> --write`.\n\
--- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.\n";
+const AUTO_DOWN_TEMPLATE: &str = include_str!("../../templates/down-auto.sql");
 
 /// `new`'s options.
 pub struct NewArgs<'a> {

@@ -1,0 +1,3 @@
+-- This down is generated from the up: write the up, then run
+-- `cargo rollback generate <this migration's up file> --write`.
+-- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.

@@ -1,0 +1,3 @@
+-- Write the statements that undo the up, newest change first.
+-- Until this file holds SQL, the build (embed_migrations!) and `cargo rollback check` fail.
+-- If the up cannot be undone, say why instead: -- rollback:irreversible <reason>
