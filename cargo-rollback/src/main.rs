@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod failure;
+mod hints;
 mod output;
 mod progress;
 mod project;

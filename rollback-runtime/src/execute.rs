@@ -67,7 +67,7 @@ pub(crate) async fn run_script(
         return Err(match limit {
             Some(limit) => Error::Cancelled {
                 database: display_chain(&failure.source),
-                limit: limit.to_string(),
+                limit,
                 stays: script.stays,
                 failure,
             },

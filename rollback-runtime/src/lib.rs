@@ -37,6 +37,7 @@ mod verify;
 
 pub use backup::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 pub use driver::ConnectOptions;
+pub use driver::Limit;
 pub use error::{Error, ErrorKind, Refusal, Result, StatementError, display_chain};
 pub use generate::{
     GENERATED_HEADER, GenerateOptions, GeneratedDown, Uninvertible, generate_downs,

@@ -181,26 +181,24 @@ pub(crate) trait Driver: Send {
     async fn close(self: Box<Self>);
 }
 
-/// A limit of the run that the database enforces by cancelling a statement.
+/// A limit of the run that the database enforces by cancelling a statement
+/// ([`Error::Cancelled`]): which setting of [`ConnectOptions`] to raise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-    expect(dead_code, reason = "only the database backends cancel statements")
-)]
-pub(crate) enum Limit {
-    /// `--statement-timeout`.
+#[non_exhaustive]
+pub enum Limit {
+    /// [`ConnectOptions::statement_timeout`].
     Statement(Duration),
-    /// `--lock-timeout`, on a lock the statement waited for.
+    /// [`ConnectOptions::lock_timeout`], on a lock the statement waited for.
     Lock(Duration),
 }
 
 impl std::fmt::Display for Limit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, flag, limit) = match self {
-            Limit::Statement(limit) => ("statement timeout", "--statement-timeout", limit),
-            Limit::Lock(limit) => ("lock timeout", "--lock-timeout", limit),
+        let (what, limit) = match self {
+            Limit::Statement(limit) => ("statement timeout", limit),
+            Limit::Lock(limit) => ("lock timeout", limit),
         };
-        write!(f, "{what} of {}s ({flag})", limit.as_secs_f64())
+        write!(f, "{what} of {}s", limit.as_secs_f64())
     }
 }
 

@@ -74,13 +74,10 @@ impl Session {
         let reapplied = Version::parse(&backup.version)
             .is_some_and(|version| state::find_applied(set, &applied, &version).is_ok());
         if !reapplied {
-            return Err(Refusal::CannotRestore {
+            return Err(Refusal::NotReapplied {
                 id: backup.id,
                 migration: backup::label(&backup),
-                reason: format!(
-                    "the migration is not applied; apply it again first (`cargo rollback up --to {}`)",
-                    backup.version
-                ),
+                version: backup.version.clone(),
             }
             .into());
         }
