@@ -60,10 +60,7 @@ impl Migrator {
     pub fn runner(&self) -> Runner<'_> {
         Runner {
             migrator: self,
-            connect: ConnectOptions {
-                create_if_missing: true,
-                ..ConnectOptions::default()
-            },
+            connect: ConnectOptions::new().create_if_missing(true),
             missing: MissingPolicy::default(),
         }
     }

@@ -17,6 +17,7 @@ use crate::state::DownScript;
 
 /// Everything a rollback will do, read from the database without changing it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RollbackPlan {
     /// The database, password masked.
     pub database: String,
@@ -44,6 +45,7 @@ impl RollbackPlan {
 
 /// An irreversible migration that stops a range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PlanStop {
     /// The version.
     pub version: String,
@@ -55,6 +57,7 @@ pub struct PlanStop {
 
 /// One migration of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PlannedRevert {
     /// The version.
     pub version: String,
@@ -102,6 +105,7 @@ impl PlannedRevert {
 
 /// One statement of a planned down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PlannedStatement {
     /// The statement.
     pub sql: String,

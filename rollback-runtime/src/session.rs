@@ -26,8 +26,10 @@ use crate::state::{
 };
 use crate::url::DatabaseUrl;
 
-/// What `apply` should do.
+/// What `apply` should do. Built with [`ApplyOptions::new`] and its setters,
+/// so that a new setting is not a breaking change.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ApplyOptions {
     /// Apply up to and including this version; all pending when `None`.
     pub target: Option<Version>,
@@ -38,8 +40,18 @@ pub struct ApplyOptions {
     pub dry_run: bool,
 }
 
-/// What `revert` should do.
+/// What `revert` should do. Built with [`RevertOptions::new`] and its
+/// setters, so that a new setting is not a breaking change:
+///
+/// ```rust
+/// use rollback_runtime::{DownChoice, RevertOptions, Selection};
+/// let options = RevertOptions::new(Selection::Last(2))
+///     .down_choice(DownChoice::Stored)
+///     .dry_run(true);
+/// assert!(options.backup);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RevertOptions {
     /// Which migrations.
     pub selection: Selection,
@@ -55,6 +67,31 @@ pub struct RevertOptions {
     pub snapshot: Option<PathBuf>,
 }
 
+impl ApplyOptions {
+    /// Every pending migration, refusing unknown applied ones, really run.
+    pub fn new() -> ApplyOptions {
+        ApplyOptions::default()
+    }
+
+    /// Apply up to and including this version; all pending when `None`.
+    pub fn target(mut self, version: impl Into<Option<Version>>) -> Self {
+        self.target = version.into();
+        self
+    }
+
+    /// What to do with applied migrations the folder does not have.
+    pub fn missing(mut self, policy: MissingPolicy) -> Self {
+        self.missing = policy;
+        self
+    }
+
+    /// Rehearse instead of applying: everything is rolled back at the end.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+}
+
 impl RevertOptions {
     /// A rollback of `selection` with the defaults: refuse conflicting downs,
     /// back up, really run.
@@ -66,6 +103,32 @@ impl RevertOptions {
             dry_run: false,
             snapshot: None,
         }
+    }
+
+    /// Which down runs when the file and the stored copy differ.
+    pub fn down_choice(mut self, choice: DownChoice) -> Self {
+        self.down_choice = choice;
+        self
+    }
+
+    /// Whether the data each down destroys is copied first (the default);
+    /// off only when the data is known to be worthless.
+    pub fn backup(mut self, backup: bool) -> Self {
+        self.backup = backup;
+        self
+    }
+
+    /// Rehearse instead of reverting: everything is rolled back at the end.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// SQLite: a new file to copy the whole database to before the first
+    /// down; none when `None`.
+    pub fn snapshot(mut self, path: impl Into<Option<PathBuf>>) -> Self {
+        self.snapshot = path.into();
+        self
     }
 }
 
@@ -81,6 +144,7 @@ pub enum RepairMode {
 
 /// A migration step that ran, reported as it finishes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Step {
     /// Apply or revert.
     pub operation: Operation,

@@ -33,15 +33,14 @@ pub async fn run(
         .into());
     }
     let mut session = connect(global, &project, !dry_run, output).await?;
-    let options = ApplyOptions {
-        target,
-        missing: if ignore_missing {
+    let options = ApplyOptions::new()
+        .target(target)
+        .missing(if ignore_missing {
             MissingPolicy::Ignore
         } else {
             MissingPolicy::Error
-        },
-        dry_run,
-    };
+        })
+        .dry_run(dry_run);
     let started = Instant::now();
     let mut view = RunView::new(output, dry_run);
     let result = session

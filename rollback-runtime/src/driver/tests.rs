@@ -17,10 +17,7 @@ async fn scratch_driver(dialect: Dialect) -> Option<(Scratch, Box<dyn Driver>)> 
     let scratch = Scratch::create(&DatabaseUrl::parse(&server).unwrap())
         .await
         .unwrap();
-    let options = ConnectOptions {
-        create_if_missing: true,
-        ..ConnectOptions::default()
-    };
+    let options = ConnectOptions::new().create_if_missing(true);
     let driver = connect(scratch.url(), &options).await.unwrap();
     Some((scratch, driver))
 }
