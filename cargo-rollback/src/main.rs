@@ -7,6 +7,7 @@ mod hints;
 mod output;
 mod progress;
 mod project;
+mod trace;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse_from(arguments());
     let output = Output::from_args(&cli.global);
+    if output.verbose {
+        trace::install();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -30,6 +30,7 @@ mod records;
 mod schema;
 mod session;
 mod state;
+mod telemetry;
 #[cfg(test)]
 mod test_servers;
 mod url;

@@ -24,6 +24,7 @@ use crate::records::{
 use crate::state::{
     self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
 };
+use crate::telemetry;
 use crate::url::DatabaseUrl;
 
 /// What `apply` should do. Built with [`ApplyOptions::new`] and its setters,
@@ -290,6 +291,17 @@ impl Session {
         options: &ApplyOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
+        let span = self.run_span(Operation::Apply, options.dry_run);
+        telemetry::in_run(span, self.apply_run(set, options, progress)).await
+    }
+
+    /// [`Session::apply`], inside its run's span.
+    async fn apply_run(
+        &mut self,
+        set: &MigrationSet,
+        options: &ApplyOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
         if self.nothing_to_apply(set, options).await? {
             return Ok(Vec::new());
         }
@@ -353,6 +365,17 @@ impl Session {
     /// commits DDL at once and cannot rehearse ([`Error::CannotRehearse`]); a
     /// down that runs outside a transaction stops the rehearsal before it.
     pub async fn revert(
+        &mut self,
+        set: &MigrationSet,
+        options: &RevertOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
+        let span = self.run_span(Operation::Revert, options.dry_run);
+        telemetry::in_run(span, self.revert_run(set, options, progress)).await
+    }
+
+    /// [`Session::revert`], inside its run's span.
+    async fn revert_run(
         &mut self,
         set: &MigrationSet,
         options: &RevertOptions,
@@ -425,9 +448,13 @@ impl Session {
         version: &Version,
         mode: RepairMode,
     ) -> Result<()> {
-        self.driver.lock().await?;
-        let result = self.repair_locked(set, version, mode).await;
-        self.release(result).await
+        let span = self.run_span(Operation::Repair, false);
+        telemetry::in_run(span, async {
+            self.driver.lock().await?;
+            let result = self.repair_locked(set, version, mode).await;
+            self.release(result).await
+        })
+        .await
     }
 
     /// Closes the connection.
@@ -515,6 +542,11 @@ impl Session {
         ))
     }
 
+    /// The `tracing` span of a run on this database.
+    fn run_span(&self, operation: Operation, dry_run: bool) -> tracing::Span {
+        telemetry::run_span(operation, &self.url, self.dialect(), dry_run)
+    }
+
     async fn release<T>(&mut self, result: Result<T>) -> Result<T> {
         let unlocked = self.driver.unlock().await;
         let value = result?;
@@ -552,7 +584,9 @@ impl Session {
                 position: position + 1,
                 total: unknown.len(),
             });
-            let step = self.revert_one(row, &down, true, &mut *progress).await?;
+            let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
+            let reverting = self.revert_one(row, &down, true, &mut *progress);
+            let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }
@@ -571,7 +605,13 @@ impl Session {
                 position: position + 1,
                 total,
             });
-            let step = self.apply_one(migration, &mut *progress).await?;
+            let span = telemetry::migration_span(
+                Operation::Apply,
+                migration.version().as_str(),
+                migration.name(),
+            );
+            let applying = self.apply_one(migration, &mut *progress);
+            let step = telemetry::in_migration(span, applying).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }
@@ -615,9 +655,9 @@ impl Session {
                 position: position + 1,
                 total,
             });
-            let step = self
-                .revert_one(row, &down, options.backup, &mut *progress)
-                .await?;
+            let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
+            let reverting = self.revert_one(row, &down, options.backup, &mut *progress);
+            let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }
