@@ -8,6 +8,8 @@ use anstyle::{AnsiColor, Style};
 use rollback_runtime::error::display_chain;
 use rollback_runtime::{Error, ErrorKind};
 
+use crate::hints::hint;
+
 /// Exit code: the command did what it was asked.
 pub const SUCCESS: u8 = 0;
 /// Exit code: the work failed (a SQL error, a lost connection).
@@ -49,10 +51,18 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
 }
 
 /// Prints the error to stderr: each line of its message as an `error:` line
-/// (a folder with three problems gives three lines), causes joined with `: `.
+/// (a folder with three problems gives three lines), causes joined with `: `,
+/// and the flag or command that settles it ([`hint`]) at the end.
 pub fn report(error: &anyhow::Error) -> ExitCode {
     let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    let message = display_chain(error.as_ref());
+    let mut message = display_chain(error.as_ref());
+    if let Some(hint) = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<Error>())
+        .and_then(hint)
+    {
+        message.push_str(&hint);
+    }
     let mut stderr = anstream::stderr().lock();
     for line in message.lines() {
         let _ = writeln!(stderr, "{style}error{style:#}: {line}");

@@ -4,12 +4,14 @@ mod cli;
 mod commands;
 mod confirm;
 mod failure;
+mod hints;
 mod output;
 mod plan_text;
 mod progress;
 mod project;
 mod selection;
 mod session;
+mod trace;
 mod wording;
 
 use std::ffi::OsString;
@@ -28,6 +30,9 @@ fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse_from(arguments());
     let output = Output::from_args(&cli.global);
+    if output.verbose {
+        trace::install();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -34,12 +34,11 @@ async fn open(
     output: Output,
 ) -> Result<Session> {
     let url = database_url(global)?;
-    let options = ConnectOptions {
-        create_if_missing,
-        init_sql: project.init_sql.clone(),
-        lock_timeout: global.lock_timeout,
-        statement_timeout: global.statement_timeout,
-    };
+    let options = ConnectOptions::new()
+        .create_if_missing(create_if_missing)
+        .init_sql(project.init_sql.clone())
+        .lock_timeout(global.lock_timeout)
+        .statement_timeout(global.statement_timeout);
     let session = Session::connect(&url, &options).await?;
     output.detail(&format!("database: {}", session.url()));
     Ok(session)

@@ -21,7 +21,7 @@ pub enum Error {
         reason: String,
     },
     /// A SQLite file that does not exist, for a command that does not create it.
-    #[error("database file {path} does not exist (`cargo rollback up` creates it)")]
+    #[error("database file {path} does not exist")]
     DatabaseMissing {
         /// The file.
         path: String,
@@ -45,7 +45,7 @@ pub enum Error {
         source: sqlx::Error,
     },
     /// Another run held the migration lock for longer than the lock timeout.
-    #[error("timed out after {}s waiting for the migration lock: another run holds it (raise --lock-timeout to wait longer)", waited.as_secs_f64())]
+    #[error("timed out after {}s waiting for the migration lock: another run holds it", waited.as_secs_f64())]
     LockTimeout {
         /// How long this run waited.
         waited: Duration,
@@ -60,7 +60,7 @@ pub enum Error {
     },
     /// A repair that needs the migration's files, which are gone.
     #[error(
-        "{migration} has no file in the migrations folder, so there are no checksums to record; `cargo rollback repair VERSION --pending` forgets it instead"
+        "{migration} has no file in the migrations folder, so there are no checksums to record; repairing it as pending forgets it instead"
     )]
     NoFile {
         /// Version and name.
@@ -98,7 +98,7 @@ pub enum Error {
     /// A statement of a migration ran past a limit of the run and the
     /// database cancelled it; the migration's transaction rolled back.
     #[error(
-        "{failure}: {database}: it was cancelled by the {limit}, and {} stays {stays}",
+        "{failure}: {database}: {} stays {stays}, as it was cancelled by the {limit}",
         failure.migration
     )]
     Cancelled {
@@ -106,8 +106,8 @@ pub enum Error {
         failure: Box<StatementError>,
         /// The database's message.
         database: String,
-        /// The limit, as `statement timeout of 2s (--statement-timeout)`.
-        limit: String,
+        /// The limit, shown as `statement timeout of 2s`.
+        limit: Limit,
         /// `applied` (a down was cancelled) or `pending` (an up).
         stays: &'static str,
     },
@@ -129,7 +129,7 @@ pub enum Error {
         reason: String,
     },
     /// No backup has this id.
-    #[error("unknown backup {id}: `cargo rollback backups` lists them")]
+    #[error("unknown backup {id}")]
     UnknownBackup {
         /// The id as asked for.
         id: i64,
@@ -175,7 +175,7 @@ pub struct StatementError {
 pub enum Refusal {
     /// A migration started without transactional DDL and never finished.
     #[error(
-        "migration {migration} is dirty: it stopped part-way outside a transaction (a failure, a crash, or DDL the database commits at once), so part of it may have run; make the schema match one side by hand, then run `cargo rollback repair {version}` if its changes are all in place, or `cargo rollback repair {version} --pending` if none are"
+        "migration {migration} is dirty: it stopped part-way outside a transaction (a failure, a crash, or DDL the database commits at once), so part of it may have run; make the schema match one side by hand, then repair it as applied if its changes are all in place, or as pending if none are"
     )]
     Dirty {
         /// Version and name.
@@ -184,19 +184,19 @@ pub enum Refusal {
         version: String,
     },
     /// Applied ups that no longer match their files.
-    #[error("applied migrations were changed on disk since they were applied: {}; restore the files, or accept the change with `cargo rollback repair VERSION`", migrations.join(", "))]
+    #[error("applied migrations were changed on disk since they were applied: {}; restore the files, or accept the change by repairing them", migrations.join(", "))]
     Modified {
         /// Version and name of each.
         migrations: Vec<String>,
     },
     /// Applied migrations with no file.
-    #[error("the database has applied migrations that are not in the migrations folder: {}; revert them with `cargo rollback VERSION` (their down scripts are stored), or pass --ignore-missing", migrations.join(", "))]
+    #[error("the database has applied migrations that are not in the migrations folder: {}; their down scripts are stored, so they can be reverted, or else ignored", migrations.join(", "))]
     Missing {
         /// Version and name of each.
         migrations: Vec<String>,
     },
     /// One version to revert with newer ones applied after it.
-    #[error("{migration} is not the newest applied migration (newer applied: {}); pass --out-of-order to revert it anyway", newer.join(", "))]
+    #[error("{migration} is not the newest applied migration (newer applied: {}), so reverting it is out of order", newer.join(", "))]
     OutOfOrder {
         /// Version and name.
         migration: String,
@@ -221,6 +221,19 @@ pub enum Refusal {
         /// What stands in the way.
         reason: String,
     },
+    /// A restore of a backup whose migration is not applied: the tables and
+    /// columns the data goes into are the ones its up creates.
+    #[error(
+        "cannot restore backup {id} of {migration}: the migration is not applied; apply it again first"
+    )]
+    NotReapplied {
+        /// The backup.
+        id: i64,
+        /// Its migration.
+        migration: String,
+        /// The migration's version, to apply it up to.
+        version: String,
+    },
     /// A rehearsal that reaches a down it cannot run inside a transaction.
     #[error(
         "cannot rehearse {migration}: it runs outside a transaction, so a rehearsal would really run it; the migrations before it were rehearsed and rolled back"
@@ -231,7 +244,7 @@ pub enum Refusal {
     },
     /// The down on disk and the down stored at apply time differ.
     #[error(
-        "the down script of {migration} in {path} differs from the one stored when it was applied; pass --use-file or --use-stored to choose"
+        "the down script of {migration} in {path} differs from the one stored when it was applied; choose which of the two runs"
     )]
     DownConflict {
         /// Version and name.
@@ -246,7 +259,7 @@ pub enum Refusal {
 pub enum ErrorKind {
     /// The input was wrong (folder, URL, version): fix it and retry.
     Input,
-    /// A safety check refused: decide, then retry with the right flag.
+    /// A safety check refused: decide, then retry with the option that says so.
     Refused,
     /// The work failed (a SQL error, a lost connection).
     Failed,
@@ -280,6 +293,28 @@ impl Error {
 
     pub(crate) fn database(action: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
         move |source| Error::Database { action, source }
+    }
+}
+
+/// A limit of the run that the database enforces by cancelling a statement
+/// ([`Error::Cancelled`]): which setting of
+/// [`ConnectOptions`](crate::session::ConnectOptions) to raise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`ConnectOptions::statement_timeout`](crate::session::ConnectOptions::statement_timeout).
+    Statement(Duration),
+    /// [`ConnectOptions::lock_timeout`](crate::session::ConnectOptions::lock_timeout), on a lock the statement waited for.
+    Lock(Duration),
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (what, limit) = match self {
+            Limit::Statement(limit) => ("statement timeout", limit),
+            Limit::Lock(limit) => ("lock timeout", limit),
+        };
+        write!(f, "{what} of {}s", limit.as_secs_f64())
     }
 }
 
@@ -335,5 +370,91 @@ mod tests {
             display_chain(&error),
             "database error while reading: encountered unexpected or invalid data: bad packet"
         );
+    }
+
+    /// An application has no command line: a message that names a flag
+    /// (`--lock-timeout`) would send its reader looking for one. The CLI adds
+    /// its flags itself (cargo-rollback's `hints.rs`).
+    #[test]
+    fn no_message_names_a_command_line_flag() {
+        let statement = || {
+            Box::new(StatementError {
+                migration: "2 slow".to_owned(),
+                script: "down",
+                index: 1,
+                location: "migrations/2_slow.down.sql line 1".to_owned(),
+                statement: "DROP TABLE b".to_owned(),
+                source: sqlx::Error::Protocol("cancelled".to_owned()),
+            })
+        };
+        let refusals = [
+            Refusal::Dirty {
+                migration: "2 pair".to_owned(),
+                version: "2".to_owned(),
+            },
+            Refusal::Modified {
+                migrations: vec!["1 users".to_owned()],
+            },
+            Refusal::Missing {
+                migrations: vec!["3 tags".to_owned()],
+            },
+            Refusal::OutOfOrder {
+                migration: "2 b".to_owned(),
+                newer: vec!["3".to_owned()],
+            },
+            Refusal::Irreversible {
+                migration: "2 b".to_owned(),
+                reason: "data is gone".to_owned(),
+            },
+            Refusal::NotReapplied {
+                id: 1,
+                migration: "3 events".to_owned(),
+                version: "3".to_owned(),
+            },
+            Refusal::NotRehearsable {
+                migration: "2 b".to_owned(),
+            },
+            Refusal::DownConflict {
+                migration: "3 tags".to_owned(),
+                path: "migrations/3_tags.down.sql".to_owned(),
+            },
+        ];
+        let errors = refusals.into_iter().map(Error::from).chain([
+            Error::DatabaseMissing {
+                path: "app.db".to_owned(),
+            },
+            Error::LockTimeout {
+                waited: Duration::from_millis(500),
+            },
+            Error::NoFile {
+                migration: "3 tags".to_owned(),
+            },
+            Error::UnknownBackup { id: 7 },
+            Error::NotEnoughApplied {
+                requested: 3,
+                applied: 1,
+            },
+            Error::Statement(statement()),
+            Error::Cancelled {
+                failure: statement(),
+                database: "canceling statement due to statement timeout".to_owned(),
+                limit: Limit::Statement(Duration::from_millis(500)),
+                stays: "applied",
+            },
+            Error::Cancelled {
+                failure: statement(),
+                database: "lock wait timeout exceeded".to_owned(),
+                limit: Limit::Lock(Duration::from_secs(1)),
+                stays: "applied",
+            },
+        ]);
+        for error in errors {
+            let message = display_chain(&error);
+            let flag = message
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.starts_with(b"--") && w[2].is_ascii_alphabetic());
+            assert!(!flag, "names a flag: {message}");
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::dialect::Driver;
 use crate::error::{Error, Result, StatementError, display_chain};
 use crate::progress::{Event, Progress};
 use crate::records::MIGRATIONS_TABLE;
+use crate::telemetry;
 
 /// A script about to run, and where it came from, for error messages.
 pub(crate) struct ScriptRun<'a> {
@@ -40,7 +41,8 @@ pub(crate) async fn run_script(
             sql: statement.sql,
         });
         let timer = Instant::now();
-        let result = driver.execute(statement.sql).await;
+        let span = telemetry::statement_span(index + 1, total, statement.sql);
+        let result = telemetry::in_statement(span, driver.execute(statement.sql)).await;
         progress(&Event::StatementDone {
             index: index + 1,
             sql: statement.sql,
@@ -67,7 +69,7 @@ pub(crate) async fn run_script(
         return Err(match limit {
             Some(limit) => Error::Cancelled {
                 database: display_chain(&failure.source),
-                limit: limit.to_string(),
+                limit,
                 stays: script.stays,
                 failure,
             },

@@ -20,7 +20,7 @@
 //! the modules below, which are the API for tools: [`session`] (a
 //! connection and the operations on it), [`plan`] (what a rollback will do,
 //! with live figures), [`backup`] (the data a rollback's downs destroy,
-//! copied first, and restores), [`verify`] and [`generate`] (proving and
+//! copied first, and restores), [`verify`](mod@verify) and [`generate`] (proving and
 //! writing downs on scratch databases), [`schema`] (snapshots and their
 //! differences), [`state`] (each migration's state), [`records`] (the
 //! tracking and audit rows), [`progress`] (events of a run), [`url`],
@@ -41,6 +41,7 @@ pub mod schema;
 pub mod session;
 pub mod state;
 mod target;
+mod telemetry;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 pub mod url;
@@ -51,7 +52,7 @@ pub use migrator::{Migrator, Runner};
 #[cfg(feature = "macros")]
 pub use rollback_macros::embed_migrations;
 pub use session::Step;
-pub use state::MissingPolicy;
+pub use state::{DownChoice, MissingPolicy, Selection};
 pub use target::Target;
 pub use verify::{VerifyReport, verify};
 

@@ -1,17 +1,17 @@
 //! What an application holds: its migrations, embedded at compile time, and a
-//! way to apply them to its pool at startup.
+//! way to apply them to its pool at startup, or to revert them from code.
 
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
 use std::time::Duration;
 
-use rollback_core::{LoadOptions, MigrationSet};
+use rollback_core::{LoadOptions, Migration, MigrationSet, Version};
 
 use crate::dialect::ConnectOptions;
 use crate::error::Result;
-use crate::session::{ApplyOptions, Session, Step};
-use crate::state::MissingPolicy;
+use crate::session::{ApplyOptions, RevertOptions, Session, Step};
+use crate::state::{DownChoice, MissingPolicy, Selection};
 use crate::target::Target;
 
 /// A set of migrations an application carries.
@@ -47,6 +47,30 @@ impl Migrator {
         &self.set
     }
 
+    /// Each migration, oldest version first: what the binary carries, to
+    /// list or check without a database.
+    ///
+    /// ```rust
+    /// # let dir = tempfile::tempdir()?;
+    /// # std::fs::write(dir.path().join("1_users.up.sql"), "CREATE TABLE users (id INTEGER);")?;
+    /// # std::fs::write(dir.path().join("1_users.down.sql"), "DROP TABLE users;")?;
+    /// # let migrator = rollback_runtime::Migrator::from_folder(dir.path(), &Default::default())?;
+    /// for migration in migrator.iter() {
+    ///     println!("{} {}", migration.version(), migration.name());
+    /// }
+    /// assert!(migrator.version_exists(&rollback_runtime::migration::Version::parse("1").unwrap()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn iter(&self) -> std::slice::Iter<'_, Migration> {
+        self.set.migrations().iter()
+    }
+
+    /// Whether this binary has a migration of `version`: before reverting
+    /// to it, say.
+    pub fn version_exists(&self, version: &Version) -> bool {
+        self.set.find(version).is_some()
+    }
+
     /// Applies every pending migration to the database at `url`, creating a
     /// SQLite file if needed. Safe to call from several processes at once:
     /// they take turns on the migration lock and each migration runs once.
@@ -57,26 +81,42 @@ impl Migrator {
     }
 
     /// A run with options: init SQL, lock timeout, what to do with unknown
-    /// applied migrations.
+    /// applied migrations; and the way to revert ([`Runner::revert`]).
     pub fn runner(&self) -> Runner<'_> {
         Runner {
             migrator: self,
-            connect: ConnectOptions {
-                create_if_missing: true,
-                ..ConnectOptions::default()
-            },
+            connect: ConnectOptions::new().create_if_missing(true),
             missing: MissingPolicy::default(),
+            backup: true,
+            down_choice: DownChoice::default(),
         }
+    }
+}
+
+impl<'m> IntoIterator for &'m Migrator {
+    type Item = &'m Migration;
+    type IntoIter = std::slice::Iter<'m, Migration>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
 /// A configured run of a [`Migrator`] (see [`Migrator::runner`]).
 #[derive(Debug, Clone)]
-#[must_use = "a runner does nothing until `run` is awaited"]
+#[must_use = "a runner does nothing until `run` or `revert` is awaited"]
 pub struct Runner<'m> {
     migrator: &'m Migrator,
     connect: ConnectOptions,
     missing: MissingPolicy,
+    backup: bool,
+    down_choice: DownChoice,
+}
+
+/// What a [`Runner`] does once connected.
+enum Work {
+    Apply,
+    Revert(Selection),
 }
 
 impl Runner<'_> {
@@ -93,6 +133,13 @@ impl Runner<'_> {
         self
     }
 
+    /// How long one statement may run before the database cancels it
+    /// ([`Error::Cancelled`](crate::Error::Cancelled)); no limit by default.
+    pub fn statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect.statement_timeout = timeout.into();
+        self
+    }
+
     /// What to do when the database holds migrations this binary does not
     /// know (an older binary after a newer one ran).
     pub fn on_missing(mut self, policy: MissingPolicy) -> Self {
@@ -100,35 +147,96 @@ impl Runner<'_> {
         self
     }
 
+    /// For [`Runner::revert`]: whether the data each down destroys is copied
+    /// first, inside the database (on by default; the copies are listed by
+    /// [`Session::backups`] and put back by [`Session::restore`]).
+    pub fn backup(mut self, backup: bool) -> Self {
+        self.backup = backup;
+        self
+    }
+
+    /// For [`Runner::revert`]: which down runs when the file this binary
+    /// carries and the copy stored at apply time differ (by default the
+    /// revert refuses).
+    pub fn down_choice(mut self, choice: DownChoice) -> Self {
+        self.down_choice = choice;
+        self
+    }
+
     /// Applies every pending migration on a dedicated connection (never one
     /// of the application's pool, so the lock and any init SQL stay off the
     /// pool), and closes it.
     pub async fn run(self, target: impl Into<Target<'_>>) -> Result<Vec<Step>> {
-        self.run_target(target.into()).await
+        self.run_target(target.into(), Work::Apply).await
     }
 
-    /// The run behind [`Runner::run`], its future boxed. `run` is generic, so
-    /// it is compiled in the application's crate, and so is every future it
-    /// holds and the drop code of each; unboxed, that pulled the engine's
-    /// futures and the sqlx code under them (all three drivers) into the
-    /// application's build: most of what `embed_migrations!` cost there
-    /// (`-Z time-passes`: LLVM, not the macro; docs/BENCHMARKS.md). Behind
-    /// the box they are compiled once, here. One allocation per run.
+    /// Reverts the `selection` under the migration lock, most recently
+    /// applied first, as `cargo rollback` does: each down is the file this
+    /// binary carries or, for a migration it lacks, the copy stored at apply
+    /// time; the data each down destroys is backed up first (see
+    /// [`Runner::backup`]). Returns the steps that ran.
+    ///
+    /// The call is the confirmation: a library cannot ask anyone, so nothing
+    /// prompts, and the backups (on unless turned off) are what makes a
+    /// mistaken rollback recoverable. Safety checks still refuse, changing
+    /// nothing, with [`ErrorKind::Refused`](crate::ErrorKind::Refused): a
+    /// dirty database, a down that differs from the stored one (see
+    /// [`Runner::down_choice`]), a single version with newer ones applied.
+    /// An irreversible migration stops the rollback before it, with
+    /// [`Refusal::Irreversible`](crate::error::Refusal::Irreversible): the newer
+    /// ones before it are reverted, and [`Session::status`] shows where
+    /// things stand.
+    ///
+    /// ```rust,no_run
+    /// use rollback_runtime::migration::Version;
+    /// use rollback_runtime::{Migrator, Selection};
+    /// # async fn revert(migrator: &Migrator) -> rollback_runtime::Result<()> {
+    /// let url = "sqlite:app.db"; // or the application's pool
+    /// // The two most recently applied migrations.
+    /// migrator.runner().revert(url, Selection::Last(2)).await?;
+    /// // Everything newer than version 20260112093000, which stays applied.
+    /// let to = Version::parse("20260112093000").expect("a version");
+    /// migrator.runner().revert(url, Selection::To(to)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn revert(
+        self,
+        target: impl Into<Target<'_>>,
+        selection: Selection,
+    ) -> Result<Vec<Step>> {
+        self.run_target(target.into(), Work::Revert(selection))
+            .await
+    }
+
+    /// The run behind [`Runner::run`] and [`Runner::revert`], its future
+    /// boxed. `run` is generic, so it is compiled in the application's crate,
+    /// and so is every future it holds and the drop code of each; unboxed,
+    /// that pulled the engine's futures and the sqlx code under them (all
+    /// three drivers) into the application's build: most of what
+    /// `embed_migrations!` cost there (`-Z time-passes`: LLVM, not the macro;
+    /// docs/BENCHMARKS.md). Behind the box they are compiled once, here. One
+    /// allocation per run.
     #[inline(never)]
-    fn run_target<'a>(self, target: Target<'a>) -> BoxFuture<'a, Result<Vec<Step>>>
+    fn run_target<'a>(self, target: Target<'a>, work: Work) -> BoxFuture<'a, Result<Vec<Step>>>
     where
         Self: 'a,
     {
         Box::pin(async move {
             let mut session = Session::open(target, &self.connect).await?;
-            let options = ApplyOptions {
-                target: None,
-                missing: self.missing,
-                dry_run: false,
+            let set = &self.migrator.set;
+            let result = match work {
+                Work::Apply => {
+                    let options = ApplyOptions::new().missing(self.missing);
+                    session.apply(set, &options, &mut |_| {}).await
+                }
+                Work::Revert(selection) => {
+                    let options = RevertOptions::new(selection)
+                        .backup(self.backup)
+                        .down_choice(self.down_choice);
+                    session.revert(set, &options, &mut |_| {}).await
+                }
             };
-            let result = session
-                .apply(&self.migrator.set, &options, &mut |_| {})
-                .await;
             session.close().await;
             result
         })

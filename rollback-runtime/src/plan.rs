@@ -15,6 +15,7 @@ use crate::state::DownScript;
 
 /// Everything a rollback will do, read from the database without changing it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RollbackPlan {
     /// The database, password masked.
     pub database: String,
@@ -42,6 +43,7 @@ impl RollbackPlan {
 
 /// An irreversible migration that stops a range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PlanStop {
     /// The version.
     pub version: String,
@@ -53,6 +55,7 @@ pub struct PlanStop {
 
 /// One migration of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PlannedRevert {
     /// The version.
     pub version: String,
@@ -100,6 +103,7 @@ impl PlannedRevert {
 
 /// One statement of a planned down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PlannedStatement {
     /// The statement.
     pub sql: String,

@@ -70,6 +70,7 @@ pub type Progress<'a> = &'a mut (dyn FnMut(&Event<'_>) + Send);
 
 /// A migration step that ran, reported as it finishes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Step {
     /// Apply or revert.
     pub operation: Operation,

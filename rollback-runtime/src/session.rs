@@ -3,6 +3,7 @@
 //! migration in its own step, each step audited.
 
 mod backups;
+mod options;
 mod step;
 
 use std::path::{Path, PathBuf};
@@ -25,10 +26,13 @@ use crate::state::{
     self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
 };
 use crate::target::Target;
+use crate::telemetry;
 use crate::url::DatabaseUrl;
 
-/// What `apply` should do.
+/// What `apply` should do. Built with [`ApplyOptions::new`] and its setters,
+/// so that a new setting is not a breaking change.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ApplyOptions {
     /// Apply up to and including this version; all pending when `None`.
     pub target: Option<Version>,
@@ -39,8 +43,18 @@ pub struct ApplyOptions {
     pub dry_run: bool,
 }
 
-/// What `revert` should do.
+/// What `revert` should do. Built with [`RevertOptions::new`] and its
+/// setters, so that a new setting is not a breaking change:
+///
+/// ```rust
+/// use rollback_runtime::{DownChoice, RevertOptions, Selection};
+/// let options = RevertOptions::new(Selection::Last(2))
+///     .down_choice(DownChoice::Stored)
+///     .dry_run(true);
+/// assert!(options.backup);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RevertOptions {
     /// Which migrations.
     pub selection: Selection,
@@ -171,6 +185,17 @@ impl Session {
         options: &ApplyOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
+        let span = self.run_span(Operation::Apply, options.dry_run);
+        telemetry::in_run(span, self.apply_run(set, options, progress)).await
+    }
+
+    /// [`Session::apply`], inside its run's span.
+    async fn apply_run(
+        &mut self,
+        set: &MigrationSet,
+        options: &ApplyOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
         if self.nothing_to_apply(set, options).await? {
             return Ok(Vec::new());
         }
@@ -234,6 +259,17 @@ impl Session {
     /// commits DDL at once and cannot rehearse ([`Error::CannotRehearse`]); a
     /// down that runs outside a transaction stops the rehearsal before it.
     pub async fn revert(
+        &mut self,
+        set: &MigrationSet,
+        options: &RevertOptions,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Step>> {
+        let span = self.run_span(Operation::Revert, options.dry_run);
+        telemetry::in_run(span, self.revert_run(set, options, progress)).await
+    }
+
+    /// [`Session::revert`], inside its run's span.
+    async fn revert_run(
         &mut self,
         set: &MigrationSet,
         options: &RevertOptions,
@@ -306,9 +342,13 @@ impl Session {
         version: &Version,
         mode: RepairMode,
     ) -> Result<()> {
-        self.driver.lock().await?;
-        let result = self.repair_locked(set, version, mode).await;
-        self.release(result).await
+        let span = self.run_span(Operation::Repair, false);
+        telemetry::in_run(span, async {
+            self.driver.lock().await?;
+            let result = self.repair_locked(set, version, mode).await;
+            self.release(result).await
+        })
+        .await
     }
 
     /// Closes the connection.
@@ -396,6 +436,11 @@ impl Session {
         ))
     }
 
+    /// The `tracing` span of a run on this database.
+    fn run_span(&self, operation: Operation, dry_run: bool) -> tracing::Span {
+        telemetry::run_span(operation, &self.url, self.dialect(), dry_run)
+    }
+
     async fn release<T>(&mut self, result: Result<T>) -> Result<T> {
         let unlocked = self.driver.unlock().await;
         let value = result?;
@@ -433,7 +478,9 @@ impl Session {
                 position: position + 1,
                 total: unknown.len(),
             });
-            let step = self.revert_one(row, &down, true, &mut *progress).await?;
+            let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
+            let reverting = self.revert_one(row, &down, true, &mut *progress);
+            let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }
@@ -452,7 +499,13 @@ impl Session {
                 position: position + 1,
                 total,
             });
-            let step = self.apply_one(migration, &mut *progress).await?;
+            let span = telemetry::migration_span(
+                Operation::Apply,
+                migration.version().as_str(),
+                migration.name(),
+            );
+            let applying = self.apply_one(migration, &mut *progress);
+            let step = telemetry::in_migration(span, applying).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }
@@ -496,9 +549,9 @@ impl Session {
                 position: position + 1,
                 total,
             });
-            let step = self
-                .revert_one(row, &down, options.backup, &mut *progress)
-                .await?;
+            let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
+            let reverting = self.revert_one(row, &down, options.backup, &mut *progress);
+            let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }

@@ -43,6 +43,7 @@ impl MigrationState {
 
 /// One line of `status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct MigrationStatus {
     /// The version as written.
     pub version: String,

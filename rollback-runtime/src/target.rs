@@ -1,6 +1,6 @@
 //! Where migrations go: a URL, or an application's own pool.
 
-/// Where a [`Migrator`] runs: a database URL, or an application's pool.
+/// Where a [`Migrator`](crate::Migrator) runs: a database URL, or an application's pool.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Target<'a> {

@@ -82,10 +82,7 @@ async fn check(corpus: &Corpus) {
         .collect();
 
     let started = Instant::now();
-    let options = GenerateOptions {
-        init_sql: corpus.init_sql.map(str::to_owned),
-        statement_timeout: None,
-    };
+    let options = GenerateOptions::new().init_sql(corpus.init_sql.map(str::to_owned));
     let generated = generate_downs(&set, &versions, &url, &options, &mut |_| {})
         .await
         .expect("generate runs");
@@ -95,10 +92,7 @@ async fn check(corpus: &Corpus) {
     let own = verify_with(
         &set,
         &url,
-        &VerifyOptions {
-            init_sql: corpus.init_sql.map(str::to_owned),
-            ..VerifyOptions::default()
-        },
+        &VerifyOptions::new().init_sql(corpus.init_sql.map(str::to_owned)),
         &mut |_| {},
     )
     .await

@@ -99,10 +99,9 @@ pub async fn produce(global: &GlobalArgs, args: &GenerateArgs<'_>) -> Result<Out
         writable(&migration, &destination)?;
     }
     let url = database_url(global)?;
-    let options = GenerateOptions {
-        init_sql: project.init_sql.clone(),
-        statement_timeout: global.statement_timeout,
-    };
+    let options = GenerateOptions::new()
+        .init_sql(project.init_sql.clone())
+        .statement_timeout(global.statement_timeout);
     let mut ignore = |_: &GeneratedDown| {};
     let generating = generate_downs(
         &set,

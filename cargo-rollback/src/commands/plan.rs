@@ -19,9 +19,9 @@ pub async fn run(
     no_backup: bool,
     output: Output,
 ) -> Result<u8> {
-    let mut options = RevertOptions::new(selection(args)?);
-    options.down_choice = down_choice(args);
-    options.backup = !no_backup;
+    let options = RevertOptions::new(selection(args)?)
+        .down_choice(down_choice(args))
+        .backup(!no_backup);
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let plan = with_session(global, &project, false, output, async |session| {

@@ -24,11 +24,11 @@ enum Reverted {
 }
 
 pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Result<u8> {
-    let mut options = RevertOptions::new(selection(&args.selection)?);
-    options.down_choice = down_choice(&args.selection);
-    options.backup = !args.no_backup;
-    options.dry_run = args.dry_run;
-    options.snapshot.clone_from(&args.snapshot);
+    let options = RevertOptions::new(selection(&args.selection)?)
+        .down_choice(down_choice(&args.selection))
+        .backup(!args.no_backup)
+        .dry_run(args.dry_run)
+        .snapshot(args.snapshot.clone());
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let reverted = with_session(global, &project, false, output, async |session| {

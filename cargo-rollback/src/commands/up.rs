@@ -33,15 +33,14 @@ pub async fn run(
         }
         .into());
     }
-    let options = ApplyOptions {
-        target,
-        missing: if ignore_missing {
+    let options = ApplyOptions::new()
+        .target(target)
+        .missing(if ignore_missing {
             MissingPolicy::Ignore
         } else {
             MissingPolicy::Error
-        },
-        dry_run,
-    };
+        })
+        .dry_run(dry_run);
     let (mut view, result) = with_session(global, &project, !dry_run, output, async |session| {
         let mut view = RunView::new(output, dry_run);
         let result = session

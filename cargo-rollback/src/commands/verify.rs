@@ -20,11 +20,10 @@ pub async fn run(global: &GlobalArgs, from: Option<&str>, output: Output) -> Res
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let url = database_url(global)?;
-    let options = VerifyOptions {
-        init_sql: project.init_sql.clone(),
-        from: from.map(parse_version).transpose()?,
-        statement_timeout: global.statement_timeout,
-    };
+    let options = VerifyOptions::new()
+        .init_sql(project.init_sql.clone())
+        .from(from.map(parse_version).transpose()?)
+        .statement_timeout(global.statement_timeout);
     let started = Instant::now();
     let human = output.format == Format::Human;
     let mut show = |checked: &MigrationReport| {

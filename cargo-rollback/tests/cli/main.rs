@@ -20,6 +20,7 @@ mod plan;
 mod rehearsal;
 mod safety;
 mod timeouts;
+mod verbose;
 mod verify;
 
 use rstest_reuse::template;

@@ -54,6 +54,7 @@ impl BackupTarget {
 
 /// One copied table or column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct BackupItem {
     /// Order within the backup (the order of the down's statements).
     pub position: i64,
@@ -83,6 +84,7 @@ impl BackupItem {
 
 /// The backup a rollback took of one migration's down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Backup {
     /// What `restore ID` takes.
     pub id: i64,
@@ -104,6 +106,7 @@ pub struct Backup {
 
 /// What a restore put back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RestoreReport {
     /// The backup.
     pub id: i64,
@@ -119,6 +122,7 @@ pub struct RestoreReport {
 
 /// One item of a [`RestoreReport`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RestoredItem {
     /// `orders` or `orders.note`.
     pub what: String,

@@ -1,8 +1,5 @@
 //! The connection of a run: what the engine in `session` does with a
 //! database (lock, steps, statements, rehearsals), each backend's way.
-
-use std::time::Duration;
-
 use async_trait::async_trait;
 use rollback_core::sql::{Dialect, TableName};
 
@@ -11,7 +8,7 @@ use super::catalog::Catalog;
 #[cfg(doc)]
 use super::options::ConnectOptions;
 use super::tracking::TrackingTables;
-use crate::error::Result;
+use crate::error::{Limit, Result};
 use crate::records::{AppliedMigration, StepRecord, TrackingChange};
 
 /// A connection to one database, with the tracking tables behind it.
@@ -142,36 +139,13 @@ pub(crate) trait Driver: Send {
     async fn close(self: Box<Self>);
 }
 
-/// A limit of the run that the database enforces by cancelling a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-    expect(dead_code, reason = "only the database backends cancel statements")
-)]
-pub(crate) enum Limit {
-    /// `--statement-timeout`.
-    Statement(Duration),
-    /// `--lock-timeout`, on a lock the statement waited for.
-    Lock(Duration),
-}
-
-impl std::fmt::Display for Limit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, flag, limit) = match self {
-            Limit::Statement(limit) => ("statement timeout", "--statement-timeout", limit),
-            Limit::Lock(limit) => ("lock timeout", "--lock-timeout", limit),
-        };
-        write!(f, "{what} of {}s ({flag})", limit.as_secs_f64())
-    }
-}
-
 /// The error of a lock wait: a timeout when the database's error `code` is
 /// the one it gives for that, else a database failure.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn lock_error(
     error: sqlx::Error,
     timeout_code: &str,
-    waited: Duration,
+    waited: std::time::Duration,
 ) -> crate::error::Error {
     use crate::error::Error;
 

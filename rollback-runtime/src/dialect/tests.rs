@@ -12,10 +12,7 @@ use crate::test_util::TestDatabase;
 /// is not configured.
 async fn scratch_driver(dialect: Dialect) -> Option<(TestDatabase, Box<dyn Driver>)> {
     let scratch = TestDatabase::create(dialect).await?;
-    let options = ConnectOptions {
-        create_if_missing: true,
-        ..ConnectOptions::default()
-    };
+    let options = ConnectOptions::new().create_if_missing(true);
     let driver = connect(scratch.database_url(), &options).await.unwrap();
     Some((scratch, driver))
 }

@@ -7,8 +7,8 @@
 //! 1. S0 = the schema; each statement's inverse is read from its text
 //!    ([`invert_script`]); the up runs statement by statement, and before
 //!    a statement that removes or changes something, the catalog is asked
-//!    for the SQL that puts it back ([`recreate`]) — the capture.
-//! 2. The down those inverses make ([`render`]) runs; the schema must be S0
+//!    for the SQL that puts it back (each database's `Reconstruct`) — the capture.
+//! 2. The down those inverses make (`render`) runs; the schema must be S0
 //!    again, or the down is reported failed with the difference.
 //! 3. The migration with that down goes through `verify`'s round trip
 //!    (engine, sentinel rows, up, down, up). Only a down that passes it is
@@ -37,8 +37,10 @@ use crate::verify::{MigrationReport, Next, Replay, VerifyOptions, VerifyResult};
 use capture::{Block, capture};
 pub use render::GENERATED_HEADER;
 
-/// How `generate` runs.
+/// How `generate` runs. Built with [`GenerateOptions::new`] and its setters,
+/// so that a new setting is not a breaking change.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct GenerateOptions {
     /// SQL run on every connection to the scratch database before any
     /// migration, as in the project.
@@ -47,9 +49,29 @@ pub struct GenerateOptions {
     pub statement_timeout: Option<Duration>,
 }
 
+impl GenerateOptions {
+    /// No init SQL, no statement timeout.
+    pub fn new() -> GenerateOptions {
+        GenerateOptions::default()
+    }
+
+    /// SQL run on every connection to the scratch database; none when `None`.
+    pub fn init_sql(mut self, sql: impl Into<Option<String>>) -> Self {
+        self.init_sql = sql.into();
+        self
+    }
+
+    /// How long one statement may run; no limit when `None`.
+    pub fn statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.statement_timeout = timeout.into();
+        self
+    }
+}
+
 /// An up statement that nothing can undo: its down holds a
 /// `-- rollback: cannot invert: <statement>` line instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Uninvertible {
     /// 1-based line of the statement in the up.
     pub line: usize,
@@ -61,6 +83,7 @@ pub struct Uninvertible {
 
 /// The down written for one up, and what its round trip found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GeneratedDown {
     /// The migration's version.
     pub version: String,
@@ -117,11 +140,9 @@ pub async fn generate_downs(
     }
     targets.sort_unstable();
     targets.dedup();
-    let verify_options = VerifyOptions {
-        init_sql: options.init_sql.clone(),
-        from: None,
-        statement_timeout: options.statement_timeout,
-    };
+    let verify_options = VerifyOptions::new()
+        .init_sql(options.init_sql.clone())
+        .statement_timeout(options.statement_timeout);
     let scratch = Scratch::create(&url).await?;
     let mut replay = Replay::open(Cow::Owned(set.clone()), scratch, &verify_options).await?;
     let outcome = generate_in(&mut replay, &targets, progress).await;

@@ -8,6 +8,7 @@ use crate::backup::{self, Backup, RestoreReport};
 use crate::error::{Error, Refusal, Result};
 use crate::records::{Operation, TrackingChange};
 use crate::state;
+use crate::telemetry;
 
 impl Session {
     /// Every backup, oldest first; none when no rollback has taken one.
@@ -35,9 +36,13 @@ impl Session {
     /// been applied again: the tables and columns the data goes into are the
     /// ones its up creates.
     pub async fn restore(&mut self, set: &MigrationSet, id: Option<i64>) -> Result<RestoreReport> {
-        self.driver.lock().await?;
-        let result = self.restore_locked(set, id).await;
-        self.release(result).await
+        let span = self.run_span(Operation::Restore, false);
+        telemetry::in_run(span, async {
+            self.driver.lock().await?;
+            let result = self.restore_locked(set, id).await;
+            self.release(result).await
+        })
+        .await
     }
 
     /// Drops backup `id`'s copies and forgets it.
@@ -74,13 +79,10 @@ impl Session {
         let reapplied = Version::parse(&backup.version)
             .is_some_and(|version| state::find_applied(set, &applied, &version).is_ok());
         if !reapplied {
-            return Err(Refusal::CannotRestore {
+            return Err(Refusal::NotReapplied {
                 id: backup.id,
                 migration: backup::label(&backup),
-                reason: format!(
-                    "the migration is not applied; apply it again first (`cargo rollback up --to {}`)",
-                    backup.version
-                ),
+                version: backup.version.clone(),
             }
             .into());
         }

@@ -1,8 +1,8 @@
 //! `verify`: proves that each migration's down undoes its up (DESIGN §6).
 //!
-//! The migrations are replayed into a scratch database (see [`scratch`]).
+//! The migrations are replayed into a scratch database (see `scratch.rs`).
 //! For each migration, with S0 the schema before it: sentinel rows go into
-//! the tables it does not touch (see [`sentinels`]); up; S1 = schema; down;
+//! the tables it does not touch (see `sentinels.rs`); up; S1 = schema; down;
 //! the schema must be S0 again; up again; the schema must be S1 again; after
 //! every step the sentinel tables' contents must be unchanged. Applying and
 //! reverting go through the engine ([`Session`]) exactly as `cargo rollback
@@ -38,8 +38,10 @@ pub use scratch::SCRATCH_PREFIX;
 use scratch::Scratch;
 use sentinels::{Fingerprints, Sentinels, changes};
 
-/// How `verify` runs.
+/// How `verify` runs. Built with [`VerifyOptions::new`] and its setters, so
+/// that a new setting is not a breaking change.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct VerifyOptions {
     /// SQL run on every connection to the scratch database before any
     /// migration (`PRAGMA foreign_keys = OFF`, …), as in the project.
@@ -48,6 +50,31 @@ pub struct VerifyOptions {
     pub from: Option<Version>,
     /// How long one statement may run; no limit when `None`.
     pub statement_timeout: Option<Duration>,
+}
+
+impl VerifyOptions {
+    /// Every migration checked, no init SQL, no statement timeout.
+    pub fn new() -> VerifyOptions {
+        VerifyOptions::default()
+    }
+
+    /// SQL run on every connection to the scratch database; none when `None`.
+    pub fn init_sql(mut self, sql: impl Into<Option<String>>) -> Self {
+        self.init_sql = sql.into();
+        self
+    }
+
+    /// Check from this version on; every migration when `None`.
+    pub fn from(mut self, version: impl Into<Option<Version>>) -> Self {
+        self.from = version.into();
+        self
+    }
+
+    /// How long one statement may run; no limit when `None`.
+    pub fn statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.statement_timeout = timeout.into();
+        self
+    }
 }
 
 /// Verifies every migration of `migrator` in a scratch database beside the
@@ -130,12 +157,10 @@ impl<'a> Replay<'a> {
         scratch: Scratch,
         options: &VerifyOptions,
     ) -> Result<Replay<'a>> {
-        let connect = ConnectOptions {
-            create_if_missing: true,
-            init_sql: options.init_sql.clone(),
-            statement_timeout: options.statement_timeout,
-            ..ConnectOptions::default()
-        };
+        let connect = ConnectOptions::new()
+            .create_if_missing(true)
+            .init_sql(options.init_sql.clone())
+            .statement_timeout(options.statement_timeout);
         let (session, inspector) = connections(&scratch, &connect).await?;
         Ok(Replay {
             set,
@@ -292,10 +317,7 @@ impl<'a> Replay<'a> {
     }
 
     pub(crate) async fn apply(&mut self, migration: &Migration) -> Result<()> {
-        let options = ApplyOptions {
-            target: Some(migration.version().clone()),
-            ..ApplyOptions::default()
-        };
+        let options = ApplyOptions::new().target(migration.version().clone());
         self.session
             .apply(&self.set, &options, &mut |_: &Event<'_>| {})
             .await
@@ -303,10 +325,7 @@ impl<'a> Replay<'a> {
     }
 
     async fn revert(&mut self) -> Result<()> {
-        let options = RevertOptions {
-            backup: false,
-            ..RevertOptions::new(Selection::Newest)
-        };
+        let options = RevertOptions::new(Selection::Newest).backup(false);
         self.session
             .revert(&self.set, &options, &mut |_: &Event<'_>| {})
             .await

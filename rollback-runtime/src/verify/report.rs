@@ -45,6 +45,7 @@ impl VerifyResult {
 
 /// One migration's verification.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MigrationReport {
     /// The version.
     pub version: String,

@@ -22,10 +22,11 @@ use sqlx::{AssertSqlSafe, Connection, Sqlite};
 use crate::dialect::backup_tables::BackupTables;
 use crate::dialect::catalog::Catalog;
 use crate::dialect::connection::{MigrationConnection, connect_options};
+use crate::dialect::driver::Driver;
 use crate::dialect::driver::lock_error;
-use crate::dialect::driver::{Driver, Limit};
 use crate::dialect::options::ConnectOptions;
 use crate::dialect::tracking::TrackingTables;
+use crate::error::Limit;
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 

@@ -1,0 +1,63 @@
+//! The setters of [`ApplyOptions`] and [`RevertOptions`]: one per field,
+//! each taking and returning the options, so that a setting added later is
+//! not a breaking change for callers.
+
+use std::path::PathBuf;
+
+use rollback_core::Version;
+
+use super::{ApplyOptions, RevertOptions};
+use crate::state::{DownChoice, MissingPolicy};
+
+impl ApplyOptions {
+    /// Every pending migration, refusing unknown applied ones, really run.
+    pub fn new() -> ApplyOptions {
+        ApplyOptions::default()
+    }
+
+    /// Apply up to and including this version; all pending when `None`.
+    pub fn target(mut self, version: impl Into<Option<Version>>) -> Self {
+        self.target = version.into();
+        self
+    }
+
+    /// What to do with applied migrations the folder does not have.
+    pub fn missing(mut self, policy: MissingPolicy) -> Self {
+        self.missing = policy;
+        self
+    }
+
+    /// Rehearse instead of applying: everything is rolled back at the end.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+}
+
+impl RevertOptions {
+    /// Which down runs when the file and the stored copy differ.
+    pub fn down_choice(mut self, choice: DownChoice) -> Self {
+        self.down_choice = choice;
+        self
+    }
+
+    /// Whether the data each down destroys is copied first (the default);
+    /// off only when the data is known to be worthless.
+    pub fn backup(mut self, backup: bool) -> Self {
+        self.backup = backup;
+        self
+    }
+
+    /// Rehearse instead of reverting: everything is rolled back at the end.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// SQLite: a new file to copy the whole database to before the first
+    /// down; none when `None`.
+    pub fn snapshot(mut self, path: impl Into<Option<PathBuf>>) -> Self {
+        self.snapshot = path.into();
+        self
+    }
+}

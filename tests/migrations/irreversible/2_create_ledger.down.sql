@@ -1,0 +1,1 @@
+-- rollback:irreversible the ledger is kept for the auditors
