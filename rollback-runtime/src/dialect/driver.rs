@@ -1,5 +1,6 @@
 //! The connection of a run: what the engine in `session` does with a
 //! database (lock, steps, statements, rehearsals), each backend's way.
+
 use async_trait::async_trait;
 use rollback_core::sql::{Dialect, TableName};
 
