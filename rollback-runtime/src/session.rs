@@ -47,7 +47,8 @@ pub struct ApplyOptions {
 /// setters, so that a new setting is not a breaking change:
 ///
 /// ```rust
-/// use rollback_runtime::{DownChoice, RevertOptions, Selection};
+/// use rollback_runtime::session::RevertOptions;
+/// use rollback_runtime::{DownChoice, Selection};
 /// let options = RevertOptions::new(Selection::Last(2))
 ///     .down_choice(DownChoice::Stored)
 ///     .dry_run(true);

@@ -10,16 +10,11 @@ pub(crate) mod spelling;
 #[cfg(feature = "mysql")]
 mod statements;
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
-use rollback_core::sql::{Need, Unnamed};
 
 use super::backend::Backend;
 use super::driver::Driver;
-use super::inspector::Inspector;
 use super::options::ConnectOptions;
-use super::reconstruct::{Named, NotRecreated, Reconstruct, Recreated};
 use crate::error::Result;
 use crate::url::DatabaseUrl;
 pub(crate) use spelling::MySql;
@@ -38,34 +33,6 @@ impl Backend for MySql {
             let _ = options;
             Err(super::backend::missing_feature(url, "mysql"))
         };
-    }
-}
-
-#[async_trait]
-impl Reconstruct for MySql {
-    async fn recreate(
-        &self,
-        inspector: &mut Inspector,
-        need: &Need,
-    ) -> Result<Recreated, NotRecreated> {
-        recreate::recreate(inspector, need).await
-    }
-
-    async fn names(
-        &self,
-        inspector: &mut Inspector,
-        unnamed: &Unnamed,
-    ) -> Result<BTreeSet<Named>, sqlx::Error> {
-        recreate::names(inspector, unnamed).await
-    }
-
-    async fn drop_unnamed(
-        &self,
-        inspector: &mut Inspector,
-        unnamed: &Unnamed,
-        name: &str,
-    ) -> Result<String, NotRecreated> {
-        Ok(recreate::drop_unnamed(inspector, unnamed, name).await?)
     }
 }
 

@@ -10,16 +10,11 @@ pub(crate) mod spelling;
 #[cfg(feature = "postgres")]
 mod statements;
 
-use std::collections::BTreeSet;
-
 use async_trait::async_trait;
-use rollback_core::sql::{Need, Unnamed};
 
 use super::backend::Backend;
 use super::driver::Driver;
-use super::inspector::Inspector;
 use super::options::ConnectOptions;
-use super::reconstruct::{Named, NotRecreated, Reconstruct, Recreated};
 use crate::error::Result;
 use crate::url::DatabaseUrl;
 pub(crate) use spelling::Postgres;
@@ -49,34 +44,6 @@ impl Backend for Postgres {
             let _ = options;
             Err(super::backend::missing_feature(url, "postgres"))
         };
-    }
-}
-
-#[async_trait]
-impl Reconstruct for Postgres {
-    async fn recreate(
-        &self,
-        inspector: &mut Inspector,
-        need: &Need,
-    ) -> Result<Recreated, NotRecreated> {
-        recreate::recreate(inspector, need).await
-    }
-
-    async fn names(
-        &self,
-        inspector: &mut Inspector,
-        unnamed: &Unnamed,
-    ) -> Result<BTreeSet<Named>, sqlx::Error> {
-        recreate::names(inspector, unnamed).await
-    }
-
-    async fn drop_unnamed(
-        &self,
-        _inspector: &mut Inspector,
-        unnamed: &Unnamed,
-        name: &str,
-    ) -> Result<String, NotRecreated> {
-        Ok(recreate::drop_unnamed(unnamed, name))
     }
 }
 

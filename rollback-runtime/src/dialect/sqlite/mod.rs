@@ -12,13 +12,10 @@ pub(crate) mod spelling;
 mod statements;
 
 use async_trait::async_trait;
-use rollback_core::sql::Need;
 
 use super::backend::Backend;
 use super::driver::Driver;
-use super::inspector::Inspector;
 use super::options::ConnectOptions;
-use super::reconstruct::{NotRecreated, Reconstruct, Recreated};
 use crate::error::Result;
 use crate::url::DatabaseUrl;
 pub(crate) use spelling::Sqlite;
@@ -41,17 +38,6 @@ impl Backend for Sqlite {
             let _ = options;
             Err(super::backend::missing_feature(url, "sqlite"))
         };
-    }
-}
-
-#[async_trait]
-impl Reconstruct for Sqlite {
-    async fn recreate(
-        &self,
-        inspector: &mut Inspector,
-        need: &Need,
-    ) -> Result<Recreated, NotRecreated> {
-        recreate::recreate(inspector, need).await
     }
 }
 

@@ -2,48 +2,53 @@
 //! each table's, index's, view's and trigger's `CREATE` statement exactly as
 //! it was written.
 
+use async_trait::async_trait;
 use rollback_core::sql::{Dialect, Need, TableName};
 
 use super::spelling::Sqlite;
 use crate::dialect::inspector::Inspector;
 use crate::dialect::quote::{ident, literal, table};
 use crate::dialect::reconstruct::{
-    NotRecreated, Recreated, cell, copy_rows, delete_inserted, first_cells, group_keys,
-    kept_columns,
+    NotRecreated, Reconstruct, Recreated, cell, copy_rows, delete_inserted, first_cells,
+    group_keys, kept_columns,
 };
 
 const SQLITE: Dialect = Dialect::Sqlite;
 
-pub(super) async fn recreate(
-    inspector: &mut Inspector,
-    need: &Need,
-) -> Result<Recreated, NotRecreated> {
-    match need {
-        Need::Table { table } => table_with_dependents(inspector, table).await,
-        Need::TableRebuild {
-            table,
-            rows_from,
-            kept_columns,
-        } => table_rebuilt(inspector, table, rows_from, kept_columns).await,
-        Need::Column { table, column } => dropped_column(inspector, table, column).await,
-        Need::Index { index, .. } => single(inspector, "index", index).await,
-        Need::View {
-            view,
-            materialized: false,
-        } => single(inspector, "view", view).await,
-        Need::Trigger { name, .. } => single(inspector, "trigger", name).await,
-        Need::References { table } => references(inspector, table).await,
-        Need::InsertedRows {
-            table,
-            columns,
-            rows,
-        } => {
-            let keys = unique_keys(inspector, table).await?;
-            delete_inserted(&Sqlite, table, columns, rows, &keys)
+#[async_trait]
+impl Reconstruct for Sqlite {
+    async fn recreate(
+        &self,
+        inspector: &mut Inspector,
+        need: &Need,
+    ) -> Result<Recreated, NotRecreated> {
+        match need {
+            Need::Table { table } => table_with_dependents(inspector, table).await,
+            Need::TableRebuild {
+                table,
+                rows_from,
+                kept_columns,
+            } => table_rebuilt(inspector, table, rows_from, kept_columns).await,
+            Need::Column { table, column } => dropped_column(inspector, table, column).await,
+            Need::Index { index, .. } => single(inspector, "index", index).await,
+            Need::View {
+                view,
+                materialized: false,
+            } => single(inspector, "view", view).await,
+            Need::Trigger { name, .. } => single(inspector, "trigger", name).await,
+            Need::References { table } => references(inspector, table).await,
+            Need::InsertedRows {
+                table,
+                columns,
+                rows,
+            } => {
+                let keys = unique_keys(inspector, table).await?;
+                delete_inserted(&Sqlite, table, columns, rows, &keys)
+            }
+            other => Err(NotRecreated::Unsupported(format!(
+                "SQLite has no such statement to undo: {other:?}"
+            ))),
         }
-        other => Err(NotRecreated::Unsupported(format!(
-            "SQLite has no such statement to undo: {other:?}"
-        ))),
     }
 }
 
