@@ -120,6 +120,13 @@ impl Session {
         self.driver.dialect()
     }
 
+    /// Whether a rehearsal (`dry_run`) can run the migrations and roll them
+    /// back: false where DDL commits at once (MySQL), where a caller shows
+    /// the plan instead.
+    pub fn can_rehearse(&self) -> bool {
+        self.driver.transactional_ddl()
+    }
+
     /// The URL, password masked.
     pub fn url(&self) -> &DatabaseUrl {
         &self.url

@@ -3,7 +3,6 @@
 use anyhow::Result;
 use rollback_runtime::plan::RollbackPlan;
 use rollback_runtime::session::RevertOptions;
-use rollback_runtime::sql::Dialect;
 use rollback_runtime::{Error, Step};
 
 use crate::cli::{GlobalArgs, RevertArgs};
@@ -32,7 +31,7 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let reverted = with_session(global, &project, false, output, async |session| {
-        if args.dry_run && session.dialect() == Dialect::MySql {
+        if args.dry_run && !session.can_rehearse() {
             // Nothing to rehearse in: show what would run instead.
             return Ok(Reverted::Planned(
                 session.plan_revert(&set, &options).await?,
