@@ -16,11 +16,16 @@ use crate::target::Target;
 
 /// A set of migrations an application carries.
 ///
-/// ```text
-/// static MIGRATOR: rollback_runtime::Migrator = rollback_runtime::embed_migrations!("migrations");
+/// ```rust,no_run
+/// static MIGRATOR: rollback_runtime::Migrator =
+///     rollback_runtime::embed_migrations!("../examples/shop/migrations");
 ///
-/// MIGRATOR.run(&pool).await?;           // the application's sqlx pool
+/// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+/// let pool = sqlx::SqlitePool::connect("sqlite:app.db").await?;
+/// MIGRATOR.run(&pool).await?; // the application's sqlx pool
 /// MIGRATOR.run("sqlite:app.db").await?; // or a URL
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Migrator {

@@ -26,9 +26,9 @@ impl SentinelValue {
     }
 }
 
-/// How one database spells identifiers, literals and the statements that the
-/// generic code writes (backup copies and restores, plans' counts, verify's
-/// fingerprints, `generate`'s fallback drops).
+/// How one database spells what the generic code writes: backup copies and
+/// restores, a plan's estimates, verify's sentinel rows and fingerprints,
+/// `generate`'s fallback drops, the queries behind a schema snapshot.
 pub(crate) trait Spelling: Send + Sync {
     /// The dialect, for quoting (see `dialect::quote`) and the SQL analysis.
     fn dialect(&self) -> Dialect;

@@ -82,9 +82,15 @@ impl VerifyOptions {
 /// server otherwise, dropped afterwards). The database `url` names is never
 /// changed. For a test:
 ///
-/// ```text
+/// ```rust,no_run
+/// static MIGRATOR: rollback_runtime::Migrator =
+///     rollback_runtime::embed_migrations!("../examples/shop/migrations");
+///
+/// # async fn check() -> rollback_runtime::Result<()> {
 /// let report = rollback_runtime::verify(&MIGRATOR, "postgres://localhost/app").await?;
 /// assert!(report.passed(), "{report:#?}");
+/// # Ok(())
+/// # }
 /// ```
 pub async fn verify(migrator: &Migrator, url: &str) -> Result<VerifyReport> {
     verify_with(
