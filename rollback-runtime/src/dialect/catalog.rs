@@ -85,7 +85,6 @@ where
     DB::Arguments: IntoArguments<DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
     for<'r> i64: Decode<'r, DB> + Type<DB>,
-    for<'r> Option<String>: Decode<'r, DB>,
 {
     async fn catalog_rows(
         &mut self,
