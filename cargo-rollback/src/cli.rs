@@ -85,6 +85,34 @@ pub struct GlobalArgs {
     /// Print only errors (and the data asked for)
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// Running a command on many databases at once.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Run the command on every database listed in FILE: one URL a line,
+    /// `#` comments; `-` reads standard input. A PostgreSQL URL may name a
+    /// schema with `?schema=NAME`
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "database_url"
+    )]
+    pub targets: Option<PathBuf>,
+
+    /// With --targets: how many databases to work on at once [default: twice
+    /// the CPUs, at least 4, at most 16]
+    #[arg(long, global = true, value_name = "N", requires = "targets")]
+    pub parallel: Option<NonZeroUsize>,
+
+    /// With --targets: go on with the other databases after one fails
+    /// (by default none starts after the first failure)
+    #[arg(long, global = true, requires = "targets")]
+    pub continue_on_error: bool,
 }
 
 /// The rollback's own options.

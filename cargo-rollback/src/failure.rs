@@ -55,6 +55,15 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
 /// and the flag or command that settles it ([`hint`]) at the end.
 pub fn report(error: &anyhow::Error) -> ExitCode {
     let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    let mut stderr = anstream::stderr().lock();
+    for line in message(error).lines() {
+        let _ = writeln!(stderr, "{style}error{style:#}: {line}");
+    }
+    ExitCode::from(exit_code(error))
+}
+
+/// The error's message: its cause chain, then the hint that settles it.
+pub fn message(error: &anyhow::Error) -> String {
     let mut message = display_chain(error.as_ref());
     if let Some(hint) = error
         .chain()
@@ -63,11 +72,7 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     {
         message.push_str(&hint);
     }
-    let mut stderr = anstream::stderr().lock();
-    for line in message.lines() {
-        let _ = writeln!(stderr, "{style}error{style:#}: {line}");
-    }
-    ExitCode::from(exit_code(error))
+    message
 }
 
 /// Prints a warning to stderr.

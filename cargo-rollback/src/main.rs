@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod confirm;
 mod failure;
+mod fleet;
 mod hints;
 mod output;
 mod plan_text;

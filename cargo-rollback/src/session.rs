@@ -20,26 +20,39 @@ pub async fn with_session<T>(
     output: Output,
     work: impl AsyncFnOnce(&mut Session) -> Result<T>,
 ) -> Result<T> {
-    let mut session = open(global, project, create_if_missing, output).await?;
+    let url = database_url(global)?;
+    with_session_at(&url, global, project, create_if_missing, output, work).await
+}
+
+/// [`with_session`] on the database at `url`: one target of a fleet.
+pub async fn with_session_at<T>(
+    url: &str,
+    global: &GlobalArgs,
+    project: &Project,
+    create_if_missing: bool,
+    output: Output,
+    work: impl AsyncFnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
+    let mut session = open(url, global, project, create_if_missing, output).await?;
     let result = work(&mut session).await;
     session.close().await;
     result
 }
 
-/// Opens the database named by `--database-url` / `DATABASE_URL`.
+/// Opens the database at `url`.
 async fn open(
+    url: &str,
     global: &GlobalArgs,
     project: &Project,
     create_if_missing: bool,
     output: Output,
 ) -> Result<Session> {
-    let url = database_url(global)?;
     let options = ConnectOptions::new()
         .create_if_missing(create_if_missing)
         .init_sql(project.init_sql.clone())
         .lock_timeout(global.lock_timeout)
         .statement_timeout(global.statement_timeout);
-    let session = Session::connect(&url, &options).await?;
+    let session = Session::connect(url, &options).await?;
     output.detail(&format!("database: {}", session.url()));
     Ok(session)
 }

@@ -28,6 +28,15 @@ pub fn migrations(count: usize) -> String {
     }
 }
 
+/// "1 target", "3 targets": the databases of a fleet.
+pub fn targets(count: usize) -> String {
+    if count == 1 {
+        "1 target".to_owned()
+    } else {
+        format!("{count} targets")
+    }
+}
+
 /// A statement on one line, cut to `limit` characters.
 pub fn one_line(sql: &str, limit: usize) -> String {
     let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");

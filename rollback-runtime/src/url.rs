@@ -11,6 +11,12 @@ use crate::error::{Error, Result};
 pub struct DatabaseUrl {
     raw: String,
     dialect: Dialect,
+    /// The URL the driver reads: `raw` without the `schema=` parameter, which
+    /// is ours, not the driver's.
+    driver: String,
+    /// PostgreSQL: the schema named by `schema=`, where the tracking tables
+    /// and the migrations live (one schema per tenant).
+    schema: Option<String>,
 }
 
 impl DatabaseUrl {
@@ -43,9 +49,24 @@ impl DatabaseUrl {
         if dialect != Dialect::Sqlite && !rest.starts_with("//") {
             return Err(invalid("expected scheme://host/database"));
         }
+        let (driver, schema) = take_schema(raw);
+        if let Some(schema) = &schema {
+            if dialect != Dialect::Postgres {
+                return Err(invalid(
+                    "`schema=` is for PostgreSQL (a MySQL schema is a database: name it in the path)",
+                ));
+            }
+            if !is_plain_schema(schema) {
+                return Err(invalid(&format!(
+                    "schema `{schema}`: expected letters, digits, `_` or `$`, at most 63 characters, not starting with a digit"
+                )));
+            }
+        }
         Ok(DatabaseUrl {
             raw: raw.to_owned(),
             dialect,
+            driver,
+            schema,
         })
     }
 
@@ -68,9 +89,17 @@ impl DatabaseUrl {
         self.dialect
     }
 
-    /// The URL as given, password included: for the driver only.
+    /// The URL as the driver reads it, password included (and our own
+    /// `schema=` left out): for the driver only.
     pub(crate) fn expose(&self) -> &str {
-        &self.raw
+        &self.driver
+    }
+
+    /// PostgreSQL: the schema the URL names with `schema=`, where the
+    /// tracking tables and the migrations live; `None` for the connection's
+    /// default `search_path`.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
     }
 
     /// The URL with its password replaced by `***`.
@@ -89,6 +118,43 @@ impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DatabaseUrl({})", self.masked())
     }
+}
+
+/// Splits a `schema=` query parameter off `url`: the URL without it, and
+/// its value.
+fn take_schema(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_owned(), None);
+    };
+    let mut schema = None;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some((key, value)) if key.eq_ignore_ascii_case("schema") => {
+                schema = Some(value.to_owned());
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    let driver = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    (driver, schema)
+}
+
+/// A schema name that needs no quoting or escaping anywhere it goes (the
+/// connection's `search_path`, the lock key, `CREATE SCHEMA`): PostgreSQL's
+/// unquoted identifiers, any case.
+fn is_plain_schema(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && !name.starts_with(|c: char| c.is_ascii_digit() || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
 /// Replaces the password of `scheme://user:password@host/…` and of a
@@ -161,6 +227,32 @@ mod tests {
             .to_string();
         assert!(!error.contains("hunter2"), "{error}");
         assert!(error.contains("user:***@h"), "{error}");
+    }
+
+    #[test]
+    fn a_postgres_url_names_its_schema_apart_from_the_driver_url() {
+        let url =
+            DatabaseUrl::parse("postgres://u:pw@h/db?sslmode=disable&schema=tenant_7").unwrap();
+        assert_eq!(url.schema(), Some("tenant_7"));
+        assert_eq!(url.expose(), "postgres://u:pw@h/db?sslmode=disable");
+        assert_eq!(
+            url.masked(),
+            "postgres://u:***@h/db?sslmode=disable&schema=tenant_7"
+        );
+        let only = DatabaseUrl::parse("postgres://h/db?schema=Acme").unwrap();
+        assert_eq!(only.expose(), "postgres://h/db");
+        assert_eq!(
+            DatabaseUrl::parse("postgres://h/db").unwrap().schema(),
+            None
+        );
+        for bad in [
+            "postgres://h/db?schema=",
+            "postgres://h/db?schema=a;drop",
+            "postgres://h/db?schema=1tenant",
+            "mysql://h/db?schema=tenant",
+        ] {
+            assert!(DatabaseUrl::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

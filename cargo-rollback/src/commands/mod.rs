@@ -4,6 +4,7 @@
 mod backups;
 mod check;
 mod completions;
+mod fleet;
 mod generate;
 mod init;
 mod log;
@@ -36,6 +37,9 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     }
     if output.format == Format::Junit && !matches!(cli.command, Some(Command::Verify { .. })) {
         return Err(UsageError("--format junit is for `cargo rollback verify`".to_owned()).into());
+    }
+    if let Some(targets) = &global.fleet.targets {
+        return fleet::run(&cli, targets, output).await;
     }
     match cli.command {
         None => revert::run(global, &cli.revert, output).await,

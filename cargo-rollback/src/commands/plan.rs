@@ -3,15 +3,18 @@
 //! Markdown rollback plan for a reviewer.
 
 use anyhow::Result;
+use rollback_runtime::plan::RollbackPlan;
 use rollback_runtime::session::RevertOptions;
 
 use crate::cli::{Format, GlobalArgs, SelectionArgs};
 use crate::failure::SUCCESS;
+use crate::fleet::{Context, Target, TargetDone};
 use crate::output::{Output, print_line};
 use crate::plan_text;
 use crate::project::Project;
 use crate::selection::{down_choice, selection};
-use crate::session::with_session;
+use crate::session::{with_session, with_session_at};
+use crate::wording::{migrations, milliseconds};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -19,9 +22,7 @@ pub async fn run(
     no_backup: bool,
     output: Output,
 ) -> Result<u8> {
-    let options = RevertOptions::new(selection(args)?)
-        .down_choice(down_choice(args))
-        .backup(!no_backup);
+    let options = plan_options(args, no_backup)?;
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let plan = with_session(global, &project, false, output, async |session| {
@@ -35,4 +36,59 @@ pub async fn run(
         Format::Human | Format::Junit => print_line(&plan_text::human(&plan)),
     }
     Ok(SUCCESS)
+}
+
+/// What `plan`'s options ask of the runtime.
+pub fn plan_options(args: &SelectionArgs, no_backup: bool) -> Result<RevertOptions> {
+    Ok(RevertOptions::new(selection(args)?)
+        .down_choice(down_choice(args))
+        .backup(!no_backup))
+}
+
+/// `plan` on one target of a fleet; the rollback's fleet confirmation reads
+/// the same plan.
+pub async fn plan_target(
+    context: &Context<'_>,
+    options: &RevertOptions,
+    target: &Target,
+) -> Result<RollbackPlan> {
+    let Context {
+        global,
+        project,
+        set,
+        output,
+    } = *context;
+    with_session_at(
+        &target.url,
+        global,
+        project,
+        false,
+        output,
+        async |session| Ok(session.plan_revert(set, options).await?),
+    )
+    .await
+}
+
+/// `plan` on one target of a fleet, as its line.
+pub async fn on_target(
+    context: &Context<'_>,
+    options: &RevertOptions,
+    target: &Target,
+) -> Result<TargetDone> {
+    let plan = plan_target(context, options, target).await?;
+    let result = if plan.migrations.is_empty() {
+        "nothing to revert".to_owned()
+    } else {
+        format!(
+            "would revert {}, about {}{}",
+            migrations(plan.migrations.len()),
+            milliseconds(u128::try_from(plan.estimated_ms).unwrap_or(0)),
+            if plan.needs_confirmation() {
+                ", destroys data"
+            } else {
+                ""
+            }
+        )
+    };
+    Ok(TargetDone::with_detail(result, plan))
 }

@@ -8,12 +8,13 @@ use rollback_runtime::{Error, Step};
 use crate::cli::{GlobalArgs, RevertArgs};
 use crate::confirm::confirm_plan;
 use crate::failure::{SUCCESS, warn};
+use crate::fleet::{Context, Target, TargetDone};
 use crate::output::{Output, print_line};
 use crate::plan_text;
 use crate::progress::RunView;
 use crate::project::Project;
 use crate::selection::{down_choice, selection};
-use crate::session::with_session;
+use crate::session::{with_session, with_session_at};
 use crate::wording::{migrations, milliseconds};
 
 /// What the session did: a MySQL rehearsal only plans; anything else runs.
@@ -23,11 +24,7 @@ enum Reverted {
 }
 
 pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Result<u8> {
-    let options = RevertOptions::new(selection(&args.selection)?)
-        .down_choice(down_choice(&args.selection))
-        .backup(!args.no_backup)
-        .dry_run(args.dry_run)
-        .snapshot(args.snapshot.clone());
+    let options = revert_options(args)?;
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let reverted = with_session(global, &project, false, output, async |session| {
@@ -75,4 +72,62 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
         output.say(&format!("Reverted {}.", migrations(view.done.len())));
     }
     Ok(SUCCESS)
+}
+
+/// What the rollback's options ask of the runtime.
+pub fn revert_options(args: &RevertArgs) -> Result<RevertOptions> {
+    Ok(RevertOptions::new(selection(&args.selection)?)
+        .down_choice(down_choice(&args.selection))
+        .backup(!args.no_backup)
+        .dry_run(args.dry_run)
+        .snapshot(args.snapshot.clone()))
+}
+
+/// The rollback on one target of a fleet (confirmed once for the whole
+/// fleet before); a database that cannot rehearse reports its plan.
+pub async fn on_target(
+    context: &Context<'_>,
+    options: &RevertOptions,
+    target: &Target,
+) -> Result<TargetDone> {
+    let Context {
+        global,
+        project,
+        set,
+        output,
+    } = *context;
+    with_session_at(
+        &target.url,
+        global,
+        project,
+        false,
+        output,
+        async |session| {
+            if options.dry_run && !session.can_rehearse() {
+                let plan = session.plan_revert(set, options).await?;
+                let result = format!(
+                    "cannot rehearse (DDL commits at once here): would revert {}",
+                    migrations(plan.migrations.len())
+                );
+                return Ok(TargetDone::with_detail(result, plan));
+            }
+            let steps = session.revert(set, options, &mut |_| {}).await?;
+            let backups: Vec<String> = steps
+                .iter()
+                .filter_map(|step| step.backup_id.map(|id| id.to_string()))
+                .collect();
+            let result = match (options.dry_run, steps.is_empty(), backups.as_slice()) {
+                (true, _, _) => format!("rehearsed {}, nothing changed", migrations(steps.len())),
+                (false, true, _) => "nothing to revert".to_owned(),
+                (false, false, []) => format!("reverted {}", migrations(steps.len())),
+                (false, false, ids) => format!(
+                    "reverted {}, backups {}",
+                    migrations(steps.len()),
+                    ids.join(", ")
+                ),
+            };
+            Ok(TargetDone::with_detail(result, steps))
+        },
+    )
+    .await
 }

@@ -7,9 +7,10 @@ use rollback_runtime::state::{MigrationState, MigrationStatus, statuses};
 
 use crate::cli::GlobalArgs;
 use crate::failure::{SUCCESS, warn};
+use crate::fleet::{Context, Standing, Target, TargetDone};
 use crate::output::{Output, ago, print_line};
 use crate::project::Project;
-use crate::session::with_session;
+use crate::session::{with_session, with_session_at};
 use crate::wording::label;
 
 pub async fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
@@ -46,6 +47,54 @@ pub async fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
         print_line(&summary(&lines));
     }
     Ok(SUCCESS)
+}
+
+/// `status` on one target of a fleet: where it stands, for the fleet's
+/// grouping by version.
+pub async fn on_target(context: &Context<'_>, target: &Target) -> Result<TargetDone> {
+    let Context {
+        global,
+        project,
+        set,
+        output,
+    } = *context;
+    let status = with_session_at(
+        &target.url,
+        global,
+        project,
+        false,
+        output,
+        async |session| Ok(session.status(set).await?),
+    )
+    .await;
+    let lines = match status {
+        Ok(lines) => lines,
+        Err(error) => match error.downcast_ref::<Error>() {
+            Some(Error::DatabaseMissing { .. }) => statuses(set, &[]),
+            _ => return Err(error),
+        },
+    };
+    let applied = |line: &&MigrationStatus| line.state != MigrationState::Pending;
+    let standing = Standing {
+        newest: lines
+            .iter()
+            .rfind(applied)
+            .map(|line| label(&line.version, &line.name)),
+        dirty: lines
+            .iter()
+            .find(|line| line.state == MigrationState::Dirty)
+            .map(|line| label(&line.version, &line.name)),
+    };
+    let result = format!(
+        "at {}: {}",
+        standing.newest.as_deref().unwrap_or("nothing applied"),
+        summary(&lines)
+    );
+    Ok(TargetDone {
+        result,
+        standing: Some(standing),
+        detail: serde_json::to_value(&lines).unwrap_or_default(),
+    })
 }
 
 fn status_line(line: &MigrationStatus, now: chrono::DateTime<Utc>) -> String {

@@ -1,17 +1,19 @@
 //! `cargo rollback up`: apply pending migrations.
 
 use anyhow::Result;
+use rollback_runtime::migration::MigrationSet;
 use rollback_runtime::session::ApplyOptions;
 use rollback_runtime::{Error, MissingPolicy};
 
 use crate::cli::GlobalArgs;
 use crate::failure::SUCCESS;
+use crate::fleet::{Context, Target, TargetDone};
 use crate::output::Output;
 use crate::progress::RunView;
 use crate::project::Project;
 use crate::selection::parse_version;
-use crate::session::with_session;
-use crate::wording::{migrations, milliseconds};
+use crate::session::{with_session, with_session_at};
+use crate::wording::{label, migrations, milliseconds};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -20,27 +22,9 @@ pub async fn run(
     dry_run: bool,
     output: Output,
 ) -> Result<u8> {
-    let target = to.map(parse_version).transpose()?;
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
-    if let Some(target) = &target
-        && set.find(target).is_none()
-    {
-        // Before connecting: `up` would create a SQLite file that does not exist.
-        return Err(Error::UnknownVersion {
-            version: target.to_string(),
-            looked_in: "in the folder",
-        }
-        .into());
-    }
-    let options = ApplyOptions::new()
-        .target(target)
-        .missing(if ignore_missing {
-            MissingPolicy::Ignore
-        } else {
-            MissingPolicy::Error
-        })
-        .dry_run(dry_run);
+    let options = apply_options(&set, to, ignore_missing, dry_run)?;
     let (mut view, result) = with_session(global, &project, !dry_run, output, async |session| {
         let mut view = RunView::new(output, dry_run);
         let result = session
@@ -66,4 +50,66 @@ pub async fn run(
         ));
     }
     Ok(SUCCESS)
+}
+
+/// What `up`'s options ask of the runtime, checked against the folder
+/// before any database is opened (`up` would create a SQLite file).
+pub fn apply_options(
+    set: &MigrationSet,
+    to: Option<&str>,
+    ignore_missing: bool,
+    dry_run: bool,
+) -> Result<ApplyOptions> {
+    let target = to.map(parse_version).transpose()?;
+    if let Some(target) = &target
+        && set.find(target).is_none()
+    {
+        return Err(Error::UnknownVersion {
+            version: target.to_string(),
+            looked_in: "in the folder",
+        }
+        .into());
+    }
+    Ok(ApplyOptions::new()
+        .target(target)
+        .missing(if ignore_missing {
+            MissingPolicy::Ignore
+        } else {
+            MissingPolicy::Error
+        })
+        .dry_run(dry_run))
+}
+
+/// `up` on one target of a fleet.
+pub async fn on_target(
+    context: &Context<'_>,
+    options: &ApplyOptions,
+    target: &Target,
+) -> Result<TargetDone> {
+    let Context {
+        global,
+        project,
+        set,
+        output,
+    } = *context;
+    let rehearsal = options.dry_run;
+    let steps = with_session_at(
+        &target.url,
+        global,
+        project,
+        !rehearsal,
+        output,
+        async |session| Ok(session.apply(set, options, &mut |_| {}).await?),
+    )
+    .await?;
+    let result = match (rehearsal, steps.last()) {
+        (true, _) => format!("rehearsed {}, nothing changed", migrations(steps.len())),
+        (false, None) => "up to date".to_owned(),
+        (false, Some(newest)) => format!(
+            "applied {}, now at {}",
+            migrations(steps.len()),
+            label(&newest.version, &newest.name)
+        ),
+    };
+    Ok(TargetDone::with_detail(result, steps))
 }

@@ -11,6 +11,7 @@ use rollback_runtime::verify::{MigrationReport, VerifyOptions, VerifyResult, ver
 
 use crate::cli::{Format, GlobalArgs};
 use crate::failure::{FAILED, SUCCESS};
+use crate::fleet::{Context, Target, TargetDone};
 use crate::output::{Output, print_line};
 use crate::project::{Project, database_url};
 use crate::selection::parse_version;
@@ -20,10 +21,7 @@ pub async fn run(global: &GlobalArgs, from: Option<&str>, output: Output) -> Res
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
     let url = database_url(global)?;
-    let options = VerifyOptions::new()
-        .init_sql(project.init_sql.clone())
-        .from(from.map(parse_version).transpose()?)
-        .statement_timeout(global.statement_timeout);
+    let options = options(global, &project, from)?;
     let started = Instant::now();
     let human = output.format == Format::Human;
     let mut show = |checked: &MigrationReport| {
@@ -46,6 +44,47 @@ pub async fn run(global: &GlobalArgs, from: Option<&str>, output: Output) -> Res
         _ => output.say(&summary(&report, started.elapsed().as_secs_f64())),
     }
     Ok(if report.passed() { SUCCESS } else { FAILED })
+}
+
+/// What `verify`'s options ask of the runtime.
+fn options(global: &GlobalArgs, project: &Project, from: Option<&str>) -> Result<VerifyOptions> {
+    Ok(VerifyOptions::new()
+        .init_sql(project.init_sql.clone())
+        .from(from.map(parse_version).transpose()?)
+        .statement_timeout(global.statement_timeout))
+}
+
+/// [`options`] for a fleet.
+pub fn verify_options(context: &Context<'_>, from: Option<&str>) -> Result<VerifyOptions> {
+    options(context.global, context.project, from)
+}
+
+/// `verify` beside one target of a fleet: its scratch database is made on
+/// that target's server; a migration that fails fails the target.
+pub async fn on_target(
+    context: &Context<'_>,
+    options: &VerifyOptions,
+    target: &Target,
+) -> Result<TargetDone> {
+    let report = verify_with(context.set, &target.url, options, &mut |_| {}).await?;
+    let failing: Vec<&str> = report
+        .migrations
+        .iter()
+        .filter(|checked| matches!(checked.result, VerifyResult::Fail | VerifyResult::Error))
+        .map(|checked| checked.version.as_str())
+        .collect();
+    if !failing.is_empty() {
+        anyhow::bail!(
+            "{} of {} fail verification: {}",
+            failing.len(),
+            migrations(report.migrations.len()),
+            failing.join(", ")
+        );
+    }
+    Ok(TargetDone::with_detail(
+        format!("{} verified", migrations(report.migrations.len())),
+        report,
+    ))
 }
 
 fn print_migration(checked: &MigrationReport, output: Output) {

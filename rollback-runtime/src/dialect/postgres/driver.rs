@@ -35,7 +35,8 @@ use crate::url::DatabaseUrl;
 
 /// The advisory lock's key: the same in every process of every version of
 /// the tool, so that they exclude each other. Advisory locks are scoped to one
-/// database, so one key serves them all.
+/// database, so one key serves them all; a URL that names a schema locks
+/// that schema's key (see [`lock_key`]).
 const LOCK_KEY: i64 = 0x726f_6c6c_6261_636b; // "rollback"
 
 /// `lock_not_available`: a lock wait ran past `lock_timeout`.
@@ -46,6 +47,8 @@ const QUERY_CANCELED: &str = "57014";
 
 pub(crate) struct PostgresDriver {
     conn: MigrationConnection<Postgres>,
+    /// The advisory lock's key, as SQL.
+    lock_key: String,
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     locked: bool,
@@ -62,7 +65,13 @@ impl PostgresDriver {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<PostgresDriver> {
-        PostgresDriver::open(connect_options(url)?, url, options).await
+        let mut connect_options: PgConnectOptions = connect_options(url)?;
+        if let Some(schema) = url.schema() {
+            // A startup parameter, not a `SET`: it holds for every
+            // transaction of the connection without any session state.
+            connect_options = connect_options.options([("search_path", schema)]);
+        }
+        PostgresDriver::open(connect_options, url, options).await
     }
 
     /// Opens a dedicated connection with an application's pool options.
@@ -78,16 +87,40 @@ impl PostgresDriver {
             let millis = timeout.as_millis().max(1);
             settings.push_str(&format!("; SET statement_timeout = {millis}"));
         }
+        if let Some(schema) = url.schema()
+            && options.create_if_missing
+        {
+            // A tenant's schema that does not exist yet is created by `up`,
+            // as a SQLite file is.
+            settings.push_str(&format!(
+                "; CREATE SCHEMA IF NOT EXISTS {}",
+                quote::ident(Dialect::Postgres, schema)
+            ));
+        }
         let conn =
             MigrationConnection::open(&connect_options, &settings, url, options, &SQL).await?;
         Ok(PostgresDriver {
             conn,
+            lock_key: lock_key(url.schema()),
             lock_timeout: options.lock_timeout,
             statement_timeout: options.statement_timeout,
             locked: false,
             rehearsing: false,
             unsent_opening: None,
         })
+    }
+}
+
+/// The run lock's key: [`LOCK_KEY`], or for a URL that names a schema a key
+/// of that schema's own, so that the tenants of one database migrate side by
+/// side while two runs on one tenant still exclude each other.
+fn lock_key(schema: Option<&str>) -> String {
+    match schema {
+        None => LOCK_KEY.to_string(),
+        Some(schema) => format!(
+            "hashtextextended({}, {LOCK_KEY})",
+            quote::literal(Dialect::Postgres, &format!("rollback:{schema}"))
+        ),
     }
 }
 
@@ -137,7 +170,8 @@ impl Driver for PostgresDriver {
         // Unprepared, as the unlock: each runs once a run, and a prepared
         // statement's first use costs a round trip more.
         sqlx::raw_sql(AssertSqlSafe(format!(
-            "SELECT pg_advisory_lock({LOCK_KEY})"
+            "SELECT pg_advisory_lock({})",
+            self.lock_key
         )))
         .execute(&mut self.conn.conn)
         .await
@@ -159,7 +193,8 @@ impl Driver for PostgresDriver {
         }
         self.locked = false;
         sqlx::raw_sql(AssertSqlSafe(format!(
-            "SELECT pg_advisory_unlock({LOCK_KEY})"
+            "SELECT pg_advisory_unlock({})",
+            self.lock_key
         )))
         .execute(&mut self.conn.conn)
         .await
