@@ -117,3 +117,77 @@ impl<'t> Fleet<'t> {
         Ok(report.finish(skipped))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use super::*;
+
+    fn targets(count: usize) -> Vec<Target> {
+        (0..count)
+            .map(|n| Target {
+                url: format!("sqlite:t{n}.db"),
+                shown: format!("sqlite:t{n}.db"),
+            })
+            .collect()
+    }
+
+    /// Runs `each` where target `failing` fails; returns the most targets
+    /// seen running at once, the targets finished, and how many were skipped.
+    async fn run(pace: Pace, failing: Option<usize>) -> (usize, Vec<String>, usize) {
+        let targets = targets(10);
+        let running = Cell::new(0);
+        let most = Cell::new(0);
+        let mut finished = Vec::new();
+        let skipped = each(
+            &targets,
+            pace,
+            async |target| {
+                // The failing target fails at once, while the others sleep.
+                if failing.is_some_and(|n| target.url == format!("sqlite:t{n}.db")) {
+                    anyhow::bail!("failed");
+                }
+                running.set(running.get() + 1);
+                most.set(most.get().max(running.get()));
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                running.set(running.get() - 1);
+                Ok(())
+            },
+            |target, _| finished.push(target.shown.clone()),
+        )
+        .await;
+        (most.get(), finished, skipped.len())
+    }
+
+    #[tokio::test]
+    async fn at_most_parallel_targets_run_at_once_and_all_finish() {
+        let pace = Pace {
+            parallel: 3,
+            stop_on_failure: true,
+        };
+        let (most, finished, skipped) = run(pace, None).await;
+        assert_eq!(most, 3);
+        assert_eq!(finished.len(), 10);
+        assert_eq!(skipped, 0);
+    }
+
+    #[tokio::test]
+    async fn a_failure_stops_new_targets_but_lets_running_ones_finish() {
+        let pace = Pace {
+            parallel: 2,
+            stop_on_failure: true,
+        };
+        let (_, finished, skipped) = run(pace, Some(0)).await;
+        // t0 fails; t1 was running beside it and finishes; nothing else starts.
+        assert_eq!(finished.len(), 2, "{finished:?}");
+        assert_eq!(skipped, 8);
+        let onward = Pace {
+            stop_on_failure: false,
+            ..pace
+        };
+        let (_, finished, skipped) = run(onward, Some(0)).await;
+        assert_eq!((finished.len(), skipped), (10, 0));
+    }
+}

@@ -14,6 +14,7 @@ mod concurrency;
 mod confirmation;
 mod corpus;
 mod corpus_verify;
+mod fleet;
 mod generate;
 mod mysql;
 mod plan;

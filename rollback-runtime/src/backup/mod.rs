@@ -185,7 +185,8 @@ async fn copy(
                 .then_some("text"),
         })
         .collect();
-    let copy = sql::copy_name(dialect, id, position, &target.table, column);
+    let beside_source = driver.backups_beside_sources();
+    let copy = sql::copy_name(dialect, beside_source, id, position, &target.table, column);
     let mut copied = 0;
     for statement in sql::copy_statements(dialect, &copy, &target.table, &selected) {
         copied = driver

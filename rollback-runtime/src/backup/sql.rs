@@ -15,11 +15,13 @@ use crate::dialect::{quote, spelling};
 pub(crate) const TABLE_PREFIX: &str = "_rollback_backup_";
 
 /// The name of the copy: `<id>_<position>_<table>[_<column>]`, in the
-/// dialect's backup schema (PostgreSQL), elsewhere prefixed and beside the
+/// dialect's backup schema (PostgreSQL, unless `beside_source`: a run
+/// confined to a tenant's schema), elsewhere prefixed and beside the
 /// source; cut to the dialect's identifier limit (63 bytes on PostgreSQL,
 /// 64 on MySQL), which the id and position keep unique.
 pub(crate) fn copy_name(
     dialect: Dialect,
+    beside_source: bool,
     id: i64,
     position: i64,
     table: &TableName,
@@ -32,7 +34,7 @@ pub(crate) fn copy_name(
     }
     let spelling = spelling(dialect);
     let limit = spelling.identifier_limit();
-    match spelling.backup_schema() {
+    match spelling.backup_schema().filter(|_| !beside_source) {
         Some(schema) => TableName {
             schema: Some(schema.to_owned()),
             name: cut(&stem, limit),
@@ -199,24 +201,31 @@ mod tests {
     fn copies_live_in_the_backup_schema_or_beside_the_source() {
         let orders = table("orders");
         assert_eq!(
-            copy_name(Dialect::Postgres, 3, 1, &orders, Some("note")),
+            copy_name(Dialect::Postgres, false, 3, 1, &orders, Some("note")),
             TableName {
                 schema: Some("_rollback_backup".to_owned()),
                 name: "3_1_orders_note".to_owned()
             }
         );
         assert_eq!(
-            copy_name(Dialect::Sqlite, 3, 2, &orders, None).name,
+            copy_name(Dialect::Sqlite, false, 3, 2, &orders, None).name,
             "_rollback_backup_3_2_orders"
+        );
+        assert_eq!(
+            copy_name(Dialect::Postgres, true, 3, 1, &orders, None),
+            TableName {
+                schema: None,
+                name: "_rollback_backup_3_1_orders".to_owned()
+            }
         );
     }
 
     #[test]
     fn long_names_are_cut_to_the_identifier_limit_on_a_character_boundary() {
         let long = table(&"é".repeat(40));
-        let pg = copy_name(Dialect::Postgres, 12, 1, &long, None).name;
+        let pg = copy_name(Dialect::Postgres, false, 12, 1, &long, None).name;
         assert!(pg.len() <= 63 && pg.starts_with("12_1_é"), "{pg}");
-        let mysql = copy_name(Dialect::MySql, 12, 1, &long, None).name;
+        let mysql = copy_name(Dialect::MySql, false, 12, 1, &long, None).name;
         assert!(mysql.len() <= 64 && mysql.starts_with("_rollback_backup_12_1_"));
     }
 

@@ -24,6 +24,14 @@ pub(crate) trait Driver: Send {
     /// a migration is recorded dirty before it runs and clean after.
     fn transactional_ddl(&self) -> bool;
 
+    /// Whether a backup's copies go beside their sources (prefixed tables)
+    /// rather than in the database's backup schema: a run confined to one
+    /// schema of a shared database (a tenant) keeps its copies in it, where
+    /// another tenant's copies, numbered alike, cannot collide with them.
+    fn backups_beside_sources(&self) -> bool {
+        false
+    }
+
     /// Takes the exclusive migration lock, waiting at most the lock timeout.
     async fn lock(&mut self) -> Result<()>;
 

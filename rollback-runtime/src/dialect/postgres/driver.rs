@@ -49,6 +49,8 @@ pub(crate) struct PostgresDriver {
     conn: MigrationConnection<Postgres>,
     /// The advisory lock's key, as SQL.
     lock_key: String,
+    /// Whether the URL named the schema the run works in (`schema=`).
+    schema_named: bool,
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     locked: bool,
@@ -102,6 +104,7 @@ impl PostgresDriver {
         Ok(PostgresDriver {
             conn,
             lock_key: lock_key(url.schema()),
+            schema_named: url.schema().is_some(),
             lock_timeout: options.lock_timeout,
             statement_timeout: options.statement_timeout,
             locked: false,
@@ -164,6 +167,10 @@ impl Driver for PostgresDriver {
 
     fn transactional_ddl(&self) -> bool {
         true
+    }
+
+    fn backups_beside_sources(&self) -> bool {
+        self.schema_named
     }
 
     async fn lock(&mut self) -> Result<()> {
