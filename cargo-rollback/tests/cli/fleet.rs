@@ -369,3 +369,57 @@ fn a_fleet_rollback_without_a_terminal_needs_yes() {
         plan.stdout
     );
 }
+
+#[test]
+fn a_tenant_schema_restores_its_own_backup() {
+    let project = project();
+    let Some(schemas) = ScratchDatabase::create(Db::Postgres, project.root()) else {
+        return;
+    };
+    let tenant = format!("{}?schema=tenant_a", schemas.url());
+    let other = format!("{}?schema=tenant_b", schemas.url());
+    for url in [&tenant, &other] {
+        single(&project, url, &["up"]).success();
+    }
+    schemas.execute("INSERT INTO tenant_a.notes (id, body) VALUES (2, 'only in a')");
+    for url in [&tenant, &other] {
+        single(&project, url, &["--to", "0001", "--yes"]).success();
+    }
+    single(&project, &tenant, &["up"]).success();
+    single(&project, &tenant, &["restore", "1"]).success();
+    assert_eq!(
+        schemas.query("SELECT body FROM tenant_a.notes ORDER BY id"),
+        ["kept", "only in a"]
+    );
+    assert_eq!(tables_in_schema(&schemas, "tenant_b", "notes"), ["0"]);
+}
+
+#[test]
+fn status_names_the_dirty_targets() {
+    let project = Project::new();
+    project.migration(
+        "0001_half",
+        "CREATE TABLE half (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);",
+        "DROP TABLE half;",
+    );
+    let Some(mariadb) = ScratchDatabase::create(Db::MySql, project.root()) else {
+        return;
+    };
+    let urls = vec![sqlite_url(&project, "tenant_1.db"), mariadb.url()];
+    let targets = targets_file(&project, "targets.txt", &urls);
+    // SQLite rolls the failed migration back; MariaDB has committed the
+    // CREATE TABLE and is left dirty.
+    fleet(&project, &targets, &["up", "--continue-on-error"]).code(1);
+    let status = fleet(&project, &targets, &["status"]);
+    status.success();
+    assert!(
+        status.stdout.contains(&format!("dirty: {} (0001 half)", mariadb.url())),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.contains("nothing applied: 1 target"),
+        "{}",
+        status.stdout
+    );
+}
