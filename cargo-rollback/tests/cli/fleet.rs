@@ -413,7 +413,9 @@ fn status_names_the_dirty_targets() {
     let status = fleet(&project, &targets, &["status"]);
     status.success();
     assert!(
-        status.stdout.contains(&format!("dirty: {} (0001 half)", mariadb.url())),
+        status
+            .stdout
+            .contains(&format!("dirty: {} (0001 half)", mariadb.url())),
         "{}",
         status.stdout
     );
@@ -422,4 +424,51 @@ fn status_names_the_dirty_targets() {
         "{}",
         status.stdout
     );
+}
+
+#[test]
+fn a_fleet_rollback_at_a_terminal_shows_the_fleet_plan_and_asks_once() {
+    let project = project();
+    let urls = vec![
+        sqlite_url(&project, "tenant_1.db"),
+        sqlite_url(&project, "tenant_2.db"),
+        sqlite_url(&project, "tenant_3.db"),
+    ];
+    let targets = targets_file(&project, "targets.txt", &urls);
+    fleet(&project, &targets, &["up"]).success();
+    single(&project, &urls[2], &["--all", "--yes"]).success();
+    let words = format!(
+        "'{}' --source '{}' --targets {targets} --to 0001",
+        crate::support::BIN,
+        project.migrations().display()
+    );
+    let mut script = std::process::Command::new("script");
+    script
+        .current_dir(project.root())
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .args(["--quiet", "--return", "--command", &words, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut running = script.spawn().expect("run util-linux `script`");
+    running
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ROLLBACK\n")
+        .unwrap();
+    let output = running.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(shown.contains("Fleet rollback of 3 targets"), "{shown}");
+    assert!(
+        shown.contains("2 targets: revert 2 migrations each"),
+        "{shown}"
+    );
+    assert!(shown.contains("1 target: nothing to revert"), "{shown}");
+    assert_eq!(shown.matches("Type ROLLBACK").count(), 1, "{shown}");
+    assert!(shown.contains("3 targets: 3 done"), "{shown}");
+    let tenant = ScratchDatabase::sqlite_file(&project.root().join("tenant_1.db"));
+    assert!(!tenant.has_table("notes") && tenant.has_table("accounts"));
 }
