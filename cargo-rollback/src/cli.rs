@@ -105,13 +105,23 @@ pub struct RevertArgs {
     /// SQLite: also copy the whole database to this new file first (VACUUM INTO)
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+
+    /// MySQL, MariaDB: keep the backup copies in this database (created if
+    /// missing), out of reach of grants on the data's database [default:
+    /// `backup-database` in `[package.metadata.rollback]`, else beside the tables]
+    #[arg(long, value_name = "NAME")]
+    pub backup_database: Option<String>,
 }
 
 impl RevertArgs {
     /// Whether any rollback option was given: global options may come before
     /// a subcommand, these may not.
     pub fn any_given(&self) -> bool {
-        self.selection.any_given() || self.no_backup || self.dry_run || self.snapshot.is_some()
+        self.selection.any_given()
+            || self.no_backup
+            || self.dry_run
+            || self.snapshot.is_some()
+            || self.backup_database.is_some()
     }
 }
 
@@ -182,6 +192,9 @@ pub enum Command {
         /// Plan without backups
         #[arg(long)]
         no_backup: bool,
+        /// MySQL, MariaDB: plan the copies in this database (see the rollback's option)
+        #[arg(long, value_name = "NAME")]
+        backup_database: Option<String>,
     },
     /// List the backups rollbacks took, or drop one
     Backups {
@@ -267,6 +280,17 @@ pub enum BackupsAction {
     Drop {
         /// The backup
         id: i64,
+    },
+    /// Delete old backups for good (asks first): those older than a duration,
+    /// beyond the newest N, or both [default: `backup-retention` in
+    /// `[package.metadata.rollback]`]
+    Prune {
+        /// Delete backups taken longer ago than this: 30d, 12h, 90m, 2w
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+        /// Keep the N newest backups (one per migration a rollback reverted), whatever their age
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
     },
 }
 

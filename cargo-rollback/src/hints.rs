@@ -15,6 +15,9 @@ pub fn hint(error: &Error) -> Option<String> {
         Error::LockTimeout { .. } => " (raise --lock-timeout to wait longer)".to_owned(),
         Error::NoFile { .. } => " (`cargo rollback repair VERSION --pending`)".to_owned(),
         Error::UnknownBackup { .. } => ": `cargo rollback backups` lists them".to_owned(),
+        Error::BackupDatabase { .. } => {
+            " (--backup-database and `backup-database` are for MySQL and MariaDB)".to_owned()
+        }
         Error::Cancelled { limit, .. } => match limit {
             Limit::Statement(_) => " (--statement-timeout)".to_owned(),
             Limit::Lock(_) => " (--lock-timeout)".to_owned(),

@@ -1,5 +1,6 @@
 //! `cargo rollback`: reversible, verified SQL migrations from the command line.
 
+mod age;
 mod cli;
 mod commands;
 mod confirm;

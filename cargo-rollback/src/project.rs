@@ -3,6 +3,7 @@
 
 use std::env;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Metadata, MetadataCommand, Package};
@@ -10,6 +11,7 @@ use rollback_runtime::Error;
 use rollback_runtime::migration::{EmptyDown, LoadOptions, MigrationSet};
 use serde_json::Value;
 
+use crate::age::parse_age;
 use crate::cli::{EmptyDownArg, GlobalArgs};
 use crate::failure::{UsageError, warn};
 use crate::output::Output;
@@ -28,6 +30,10 @@ pub struct Project {
     pub empty_down: EmptyDown,
     /// `init-sql`.
     pub init_sql: Option<String>,
+    /// `backup-database`: where MySQL's backup copies go.
+    pub backup_database: Option<String>,
+    /// `backup-retention`: how long backups are kept.
+    pub backup_retention: Option<Duration>,
 }
 
 /// `[package.metadata.rollback]`.
@@ -36,6 +42,8 @@ struct PackageConfig {
     migrations: Option<String>,
     empty_down: Option<EmptyDown>,
     init_sql: Option<String>,
+    backup_database: Option<String>,
+    backup_retention: Option<Duration>,
 }
 
 impl Project {
@@ -73,6 +81,8 @@ impl Project {
             package_dir,
             empty_down,
             init_sql: global.init_sql.clone().or(config.init_sql),
+            backup_database: config.backup_database,
+            backup_retention: config.backup_retention,
         })
     }
 
@@ -197,10 +207,20 @@ fn read_config(package: &Package) -> Result<PackageConfig> {
         .map_err(|message| {
             UsageError(format!("{manifest}: [package.metadata.rollback] {message}"))
         })?;
+    let backup_retention = text("backup-retention")?
+        .map(|value| parse_age(&value))
+        .transpose()
+        .map_err(|message| {
+            UsageError(format!(
+                "{manifest}: [package.metadata.rollback] backup-retention: {message}"
+            ))
+        })?;
     Ok(PackageConfig {
         migrations: text("migrations")?,
         empty_down,
         init_sql: text("init-sql")?,
+        backup_database: text("backup-database")?,
+        backup_retention,
     })
 }
 

@@ -28,11 +28,40 @@ pub fn migrations(count: usize) -> String {
     }
 }
 
+/// "1 row", "10,000 rows".
+pub fn count(n: usize, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if n == 1 {
+        format!("{grouped} {noun}")
+    } else {
+        format!("{grouped} {noun}s")
+    }
+}
+
 /// A statement on one line, cut to `limit` characters.
 pub fn one_line(sql: &str, limit: usize) -> String {
     let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     match flat.char_indices().nth(limit) {
         Some((cut, _)) => format!("{}…", &flat[..cut]),
         None => flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped_and_pluralized() {
+        assert_eq!(count(1, "row"), "1 row");
+        assert_eq!(count(10_000, "row"), "10,000 rows");
+        assert_eq!(count(1_234_567, "value"), "1,234,567 values");
     }
 }

@@ -134,6 +134,17 @@ pub enum Error {
         /// The id as asked for.
         id: i64,
     },
+    /// A backup database set for a database whose copies cannot live in
+    /// another one; nothing was reverted.
+    #[error("the backup database `{database}` cannot be used on {dialect}: {reason}")]
+    BackupDatabase {
+        /// The database set for backups.
+        database: String,
+        /// The dialect of the database rolled back.
+        dialect: &'static str,
+        /// Where copies go there instead.
+        reason: String,
+    },
     /// `restore` without an id on a database with no backups.
     #[error("there are no backups to restore")]
     NoBackups,
@@ -281,6 +292,7 @@ impl Error {
             | Error::CannotRehearse { .. }
             | Error::UnknownBackup { .. }
             | Error::Snapshot { .. }
+            | Error::BackupDatabase { .. }
             | Error::NoBackups => ErrorKind::Input,
             Error::Refused(_) => ErrorKind::Refused,
             Error::InitSql { .. }

@@ -93,6 +93,8 @@ impl Migrator {
             connect: ConnectOptions::new().create_if_missing(true),
             missing: MissingPolicy::default(),
             backup: true,
+            backup_database: None,
+            backup_retention: None,
             down_choice: DownChoice::default(),
         }
     }
@@ -115,6 +117,8 @@ pub struct Runner<'m> {
     connect: ConnectOptions,
     missing: MissingPolicy,
     backup: bool,
+    backup_database: Option<String>,
+    backup_retention: Option<Duration>,
     down_choice: DownChoice,
 }
 
@@ -157,6 +161,23 @@ impl Runner<'_> {
     /// [`Session::backups`] and put back by [`Session::restore`]).
     pub fn backup(mut self, backup: bool) -> Self {
         self.backup = backup;
+        self
+    }
+
+    /// For [`Runner::revert`] on MySQL and MariaDB: the database the copies
+    /// go to (created if missing), so that users with `SELECT` on the
+    /// application's database cannot read its backups. Elsewhere the revert
+    /// refuses it ([`Error::BackupDatabase`](crate::Error::BackupDatabase)):
+    /// PostgreSQL keeps copies in a schema only its owner may use.
+    pub fn backup_database(mut self, database: impl Into<String>) -> Self {
+        self.backup_database = Some(database.into());
+        self
+    }
+
+    /// For [`Runner::revert`]: after the rollback, delete backups older than
+    /// `retention` (by default they are kept until pruned).
+    pub fn backup_retention(mut self, retention: Duration) -> Self {
+        self.backup_retention = Some(retention);
         self
     }
 
@@ -238,6 +259,8 @@ impl Runner<'_> {
                 Work::Revert(selection) => {
                     let options = RevertOptions::new(selection)
                         .backup(self.backup)
+                        .backup_database(self.backup_database)
+                        .backup_retention(self.backup_retention)
                         .down_choice(self.down_choice);
                     session.revert(set, &options, &mut |_| {}).await
                 }

@@ -180,6 +180,9 @@ pub enum Operation {
     Restore,
     /// A tracking row was corrected by hand.
     Repair,
+    /// A backup's copies were deleted for good (`version` and `name` are
+    /// its migration's).
+    Prune,
 }
 
 impl Operation {
@@ -190,6 +193,7 @@ impl Operation {
             Operation::Revert => "revert",
             Operation::Restore => "restore",
             Operation::Repair => "repair",
+            Operation::Prune => "prune",
         }
     }
 
@@ -199,6 +203,7 @@ impl Operation {
             Operation::Revert,
             Operation::Restore,
             Operation::Repair,
+            Operation::Prune,
         ]
         .into_iter()
         .find(|operation| operation.as_str() == text)

@@ -7,12 +7,13 @@ mod options;
 mod step;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rollback_core::sql::Dialect;
 use rollback_core::{Migration, MigrationSet, Version};
 
+use crate::backup::PruneRule;
 pub use crate::dialect::ConnectOptions;
 use crate::dialect::{self, Driver};
 use crate::error::{Error, Refusal, Result, display_chain};
@@ -69,6 +70,13 @@ pub struct RevertOptions {
     /// SQLite: also copy the whole database to this new file (`VACUUM
     /// INTO`) under the lock, before the first down runs.
     pub snapshot: Option<PathBuf>,
+    /// MySQL: the database the copies go to, created if missing, so that
+    /// grants on the data's database do not reach them; beside their tables
+    /// when `None`. Refused elsewhere ([`Error::BackupDatabase`]).
+    pub backup_database: Option<String>,
+    /// After a rollback, delete backups older than this (see
+    /// [`Session::prune_backups`]); kept until pruned when `None`.
+    pub backup_retention: Option<Duration>,
 }
 
 impl RevertOptions {
@@ -81,6 +89,8 @@ impl RevertOptions {
             backup: true,
             dry_run: false,
             snapshot: None,
+            backup_database: None,
+            backup_retention: None,
         }
     }
 }
@@ -283,6 +293,7 @@ impl Session {
         options: &RevertOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
+        self.check_backup_database(options.backup_database.as_deref())?;
         self.driver.lock().await?;
         let result = async {
             if let Some(path) = &options.snapshot {
@@ -292,7 +303,16 @@ impl Session {
             if options.dry_run {
                 self.begin_rehearsal().await?;
             }
-            self.revert_locked(set, &applied, options, progress).await
+            let steps = self
+                .revert_locked(set, &applied, options, &mut *progress)
+                .await?;
+            if let Some(retention) = options.backup_retention
+                && !options.dry_run
+            {
+                let rule = PruneRule::new().older_than(retention);
+                self.prune_locked(&rule, progress).await?;
+            }
+            Ok(steps)
         }
         .await;
         self.release(result).await
@@ -308,6 +328,7 @@ impl Session {
         set: &MigrationSet,
         options: &RevertOptions,
     ) -> Result<RollbackPlan> {
+        self.check_backup_database(options.backup_database.as_deref())?;
         let applied = self.applied().await?;
         refuse_dirty(&applied)?;
         let mut migrations = Vec::new();
@@ -339,6 +360,10 @@ impl Session {
             migrations,
             stops_at,
             backup: options.backup,
+            backup_readers: options.backup.then(|| {
+                dialect::spelling(self.dialect()).backup_readers(options.backup_database.as_deref())
+            }),
+            backup_retention: options.backup.then_some(options.backup_retention).flatten(),
         })
     }
 
@@ -487,7 +512,7 @@ impl Session {
                 total: unknown.len(),
             });
             let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
-            let reverting = self.revert_one(row, &down, true, &mut *progress);
+            let reverting = self.revert_one(row, &down, true, None, &mut *progress);
             let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
@@ -558,7 +583,13 @@ impl Session {
                 total,
             });
             let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
-            let reverting = self.revert_one(row, &down, options.backup, &mut *progress);
+            let reverting = self.revert_one(
+                row,
+                &down,
+                options.backup,
+                options.backup_database.as_deref(),
+                &mut *progress,
+            );
             let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);

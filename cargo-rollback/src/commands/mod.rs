@@ -47,7 +47,8 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         Some(Command::Plan {
             selection,
             no_backup,
-        }) => plan::run(global, &selection, no_backup, output).await,
+            backup_database,
+        }) => plan::run(global, &selection, no_backup, backup_database, output).await,
         Some(Command::Backups { action }) => backups::run(global, action, output).await,
         Some(Command::Restore { id }) => restore::run(global, id, output).await,
         Some(Command::Status) => status::run(global, output).await,

@@ -17,12 +17,16 @@ pub async fn run(
     global: &GlobalArgs,
     args: &SelectionArgs,
     no_backup: bool,
+    backup_database: Option<String>,
     output: Output,
 ) -> Result<u8> {
-    let options = RevertOptions::new(selection(args)?)
-        .down_choice(down_choice(args))
-        .backup(!no_backup);
+    let selected = selection(args)?;
     let project = Project::resolve(global)?;
+    let options = RevertOptions::new(selected)
+        .down_choice(down_choice(args))
+        .backup(!no_backup)
+        .backup_database(backup_database.or_else(|| project.backup_database.clone()))
+        .backup_retention(project.backup_retention);
     let set = project.load_migrations(output)?;
     let plan = with_session(global, &project, false, output, async |session| {
         Ok(session.plan_revert(&set, &options).await?)

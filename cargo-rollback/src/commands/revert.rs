@@ -23,12 +23,19 @@ enum Reverted {
 }
 
 pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Result<u8> {
-    let options = RevertOptions::new(selection(&args.selection)?)
+    let selected = selection(&args.selection)?;
+    let project = Project::resolve(global)?;
+    let options = RevertOptions::new(selected)
         .down_choice(down_choice(&args.selection))
         .backup(!args.no_backup)
         .dry_run(args.dry_run)
-        .snapshot(args.snapshot.clone());
-    let project = Project::resolve(global)?;
+        .snapshot(args.snapshot.clone())
+        .backup_database(
+            args.backup_database
+                .clone()
+                .or_else(|| project.backup_database.clone()),
+        )
+        .backup_retention(project.backup_retention);
     let set = project.load_migrations(output)?;
     let reverted = with_session(global, &project, false, output, async |session| {
         if args.dry_run && !session.can_rehearse() {

@@ -10,6 +10,7 @@
 //! into the rows with the same key; rows that are there already keep what
 //! they hold now, so a restore never overwrites newer data of a whole row.
 
+mod prune;
 pub(crate) mod record;
 pub(crate) mod sql;
 
@@ -19,15 +20,18 @@ use rollback_core::sql::Dialect;
 use crate::dialect::quote;
 use crate::dialect::{ColumnInfo, Driver, Presence, spelling};
 use crate::error::{Error, Refusal, Result};
+pub use prune::PruneRule;
 pub use record::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 
 /// Copies `targets` before `version`'s down runs and records the backup;
-/// `None` when none of them exists any more (nothing to lose).
+/// `None` when none of them exists any more (nothing to lose). The copies go
+/// to `database` when one is set (see [`Spelling::backup_database`](crate::dialect::Spelling::backup_database)).
 pub(crate) async fn take(
     driver: &mut dyn Driver,
     version: &str,
     name: &str,
     targets: &[BackupTarget],
+    database: Option<&str>,
 ) -> Result<Option<Backup>> {
     let dialect = driver.dialect();
     let writing = "taking a backup";
@@ -59,6 +63,7 @@ pub(crate) async fn take(
         1
     };
     let mut items = Vec::new();
+    let mut sealed = false;
     for target in holding {
         if !created {
             driver
@@ -68,8 +73,12 @@ pub(crate) async fn take(
                 .map_err(Error::database(writing))?;
             created = true;
         }
+        if !sealed {
+            prepare_place(driver, dialect, database).await?;
+            sealed = true;
+        }
         let position = i64::try_from(items.len()).unwrap_or(i64::MAX) + 1;
-        if let Some(item) = copy(driver, dialect, id, position, target).await? {
+        if let Some(item) = copy(driver, dialect, id, position, target, database).await? {
             items.push(item);
         }
     }
@@ -100,6 +109,29 @@ pub(crate) async fn take(
         .await
         .map_err(Error::database(writing))?;
     Ok(Some(backup))
+}
+
+/// Makes the place copies go private before one is made: the backup schema
+/// and catalog closed to every role but their owner (PostgreSQL), the
+/// backup database created (MySQL). Run before every backup, so that a
+/// grant added since the last one is taken back.
+async fn prepare_place(
+    driver: &mut dyn Driver,
+    dialect: Dialect,
+    database: Option<&str>,
+) -> Result<()> {
+    let writing = "preparing the place of a backup";
+    let mut statements = spelling(dialect).seal_backups();
+    if let Some(database) = database {
+        statements.extend(spelling(dialect).backup_database(database));
+    }
+    for statement in statements {
+        driver
+            .execute(&statement)
+            .await
+            .map_err(Error::database(writing))?;
+    }
+    Ok(())
 }
 
 /// Whether `target`'s table exists and has a row: an empty table (or a column
@@ -137,6 +169,7 @@ async fn copy(
     id: i64,
     position: i64,
     target: &BackupTarget,
+    database: Option<&str>,
 ) -> Result<Option<BackupItem>> {
     let reading = "reading the catalog for a backup";
     let columns = driver
@@ -185,7 +218,7 @@ async fn copy(
                 .then_some("text"),
         })
         .collect();
-    let copy = sql::copy_name(dialect, id, position, &target.table, column);
+    let copy = sql::copy_name(dialect, id, position, &target.table, column, database);
     let mut copied = 0;
     for statement in sql::copy_statements(dialect, &copy, &target.table, &selected) {
         copied = driver

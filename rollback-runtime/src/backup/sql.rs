@@ -15,15 +15,17 @@ use crate::dialect::{quote, spelling};
 pub(crate) const TABLE_PREFIX: &str = "_rollback_backup_";
 
 /// The name of the copy: `<id>_<position>_<table>[_<column>]`, in the
-/// dialect's backup schema (PostgreSQL), elsewhere prefixed and beside the
-/// source; cut to the dialect's identifier limit (63 bytes on PostgreSQL,
-/// 64 on MySQL), which the id and position keep unique.
+/// dialect's backup schema (PostgreSQL), elsewhere prefixed and in
+/// `database` when one is set for backups (MySQL), else beside the source;
+/// cut to the dialect's identifier limit (63 bytes on PostgreSQL, 64 on
+/// MySQL), which the id and position keep unique.
 pub(crate) fn copy_name(
     dialect: Dialect,
     id: i64,
     position: i64,
     table: &TableName,
     column: Option<&str>,
+    database: Option<&str>,
 ) -> TableName {
     let mut stem = format!("{id}_{position}_{}", table.name);
     if let Some(column) = column {
@@ -38,7 +40,7 @@ pub(crate) fn copy_name(
             name: cut(&stem, limit),
         },
         None => TableName {
-            schema: table.schema.clone(),
+            schema: database.map(str::to_owned).or_else(|| table.schema.clone()),
             name: cut(&format!("{TABLE_PREFIX}{stem}"), limit),
         },
     }
@@ -199,24 +201,31 @@ mod tests {
     fn copies_live_in_the_backup_schema_or_beside_the_source() {
         let orders = table("orders");
         assert_eq!(
-            copy_name(Dialect::Postgres, 3, 1, &orders, Some("note")),
+            copy_name(Dialect::Postgres, 3, 1, &orders, Some("note"), None),
             TableName {
                 schema: Some("_rollback_backup".to_owned()),
                 name: "3_1_orders_note".to_owned()
             }
         );
         assert_eq!(
-            copy_name(Dialect::Sqlite, 3, 2, &orders, None).name,
+            copy_name(Dialect::Sqlite, 3, 2, &orders, None, None).name,
             "_rollback_backup_3_2_orders"
+        );
+        assert_eq!(
+            copy_name(Dialect::MySql, 3, 2, &orders, None, Some("vault")),
+            TableName {
+                schema: Some("vault".to_owned()),
+                name: "_rollback_backup_3_2_orders".to_owned()
+            }
         );
     }
 
     #[test]
     fn long_names_are_cut_to_the_identifier_limit_on_a_character_boundary() {
         let long = table(&"é".repeat(40));
-        let pg = copy_name(Dialect::Postgres, 12, 1, &long, None).name;
+        let pg = copy_name(Dialect::Postgres, 12, 1, &long, None, None).name;
         assert!(pg.len() <= 63 && pg.starts_with("12_1_é"), "{pg}");
-        let mysql = copy_name(Dialect::MySql, 12, 1, &long, None).name;
+        let mysql = copy_name(Dialect::MySql, 12, 1, &long, None, None).name;
         assert!(mysql.len() <= 64 && mysql.starts_with("_rollback_backup_12_1_"));
     }
 
@@ -244,9 +253,19 @@ mod tests {
             cast: Some("text"),
         };
         assert_eq!(
-            copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]),
+            copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood])
+                .iter()
+                .map(|statement| statement
+                    .split_whitespace()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" "))
+                .collect::<Vec<_>>(),
             [
-                r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#
+                r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS"#,
+                "DO $rollback_seal$ DECLARE",
+                r#"ALTER TABLE "_rollback_backup_1_1_t_c" ENABLE"#,
+                r#"INSERT INTO "_rollback_backup_1_1_t_c" SELECT"#,
             ]
         );
         assert_eq!(

@@ -61,6 +61,25 @@ pub(crate) trait Spelling: Send + Sync {
         None
     }
 
+    /// The statement that creates `database` to keep copies apart from the
+    /// data they copy, where the database's grants are per database
+    /// (MySQL); `None` where copies cannot live in another database.
+    fn backup_database(&self, _database: &str) -> Option<String> {
+        None
+    }
+
+    /// The statements, run before each backup, that close the backup schema
+    /// and catalog to every role but their owner; none where grants cannot
+    /// open them to anyone the data's own grants would not.
+    fn seal_backups(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Who can read the copies, for the plan a person confirms: copies in
+    /// `database` when one is set, else where [`Spelling::backup_schema`]
+    /// puts them.
+    fn backup_readers(&self, database: Option<&str>) -> String;
+
     /// The key of a table without a primary key, where the database has
     /// one of its own (SQLite's `rowid`).
     fn implicit_row_key(&self) -> Option<&'static str> {

@@ -3,6 +3,7 @@
 //! not a breaking change for callers.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use rollback_core::Version;
 
@@ -51,6 +52,21 @@ impl RevertOptions {
     /// Rehearse instead of reverting: everything is rolled back at the end.
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
+        self
+    }
+
+    /// MySQL: the database the copies go to (created if missing), so that
+    /// whoever may read the data's database cannot read its backups; beside
+    /// their tables when `None`.
+    pub fn backup_database(mut self, database: impl Into<Option<String>>) -> Self {
+        self.backup_database = database.into();
+        self
+    }
+
+    /// How long backups are kept: after the rollback, those older than this
+    /// are deleted; kept until pruned when `None`.
+    pub fn backup_retention(mut self, retention: impl Into<Option<Duration>>) -> Self {
+        self.backup_retention = retention.into();
         self
     }
 

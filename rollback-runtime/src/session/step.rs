@@ -97,6 +97,7 @@ impl Session {
         row: &AppliedMigration,
         down: &DownScript,
         take_backup: bool,
+        backup_database: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<Step> {
         let no_transaction = down.no_transaction;
@@ -106,7 +107,9 @@ impl Session {
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut taken = None;
         if take_backup && mark_dirty {
-            taken = self.back_up(row, down, &mut *progress).await?;
+            taken = self
+                .back_up(row, down, backup_database, &mut *progress)
+                .await?;
         }
         if !mark_dirty {
             let opening = if take_backup {
@@ -124,7 +127,9 @@ impl Session {
                 self.begin_dirty(no_transaction, &dirty).await?;
             }
             if take_backup && !mark_dirty {
-                taken = self.back_up(row, down, &mut *progress).await?;
+                taken = self
+                    .back_up(row, down, backup_database, &mut *progress)
+                    .await?;
             }
             let script = ScriptRun {
                 migration: &label,
@@ -187,11 +192,13 @@ impl Session {
             .map_err(Error::database("recording the migration dirty"))
     }
 
-    /// Copies what `down` destroys, as the database stands right before it.
+    /// Copies what `down` destroys, as the database stands right before it,
+    /// into `database` when one is set.
     async fn back_up(
         &mut self,
         row: &AppliedMigration,
         down: &DownScript,
+        database: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<Option<backup::Backup>> {
         let timer = Instant::now();
@@ -200,7 +207,14 @@ impl Session {
         if targets.is_empty() {
             return Ok(None);
         }
-        let taken = backup::take(&mut *self.driver, &row.version, &row.name, &targets).await?;
+        let taken = backup::take(
+            &mut *self.driver,
+            &row.version,
+            &row.name,
+            &targets,
+            database,
+        )
+        .await?;
         if let Some(backup) = &taken {
             progress(&Event::BackedUp {
                 backup,

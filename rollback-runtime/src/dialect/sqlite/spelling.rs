@@ -22,6 +22,10 @@ impl Spelling for Sqlite {
         2_000_000
     }
 
+    fn backup_readers(&self, _database: Option<&str>) -> String {
+        "copies go beside their tables in the database file: whoever can read the file can read them".to_owned()
+    }
+
     fn implicit_row_key(&self) -> Option<&'static str> {
         Some("rowid")
     }
