@@ -37,10 +37,11 @@ pub fn parse_age(text: &str) -> Result<Duration, String> {
         .ok_or_else(invalid)
 }
 
-/// A duration in the largest unit that writes it whole: `30d`, `90m`.
+/// A duration in the largest unit up to days that writes it whole: `30d`,
+/// `14d` (not `2w`, which reads less plainly beside other ages), `90m`.
 pub fn format_age(age: Duration) -> String {
     let seconds = age.as_secs();
-    let (unit, size) = UNITS
+    let (unit, size) = UNITS[1..]
         .iter()
         .find(|(_, size)| seconds > 0 && seconds % size == 0)
         .copied()
@@ -66,7 +67,7 @@ mod tests {
         }
         assert_eq!(format_age(Duration::from_secs(30 * 86_400)), "30d");
         assert_eq!(format_age(Duration::from_secs(5_400)), "90m");
-        assert_eq!(format_age(Duration::from_secs(1_209_600)), "2w");
+        assert_eq!(format_age(Duration::from_secs(1_209_600)), "14d");
         assert_eq!(format_age(Duration::ZERO), "0s");
     }
 

@@ -17,6 +17,7 @@ mod corpus_verify;
 mod generate;
 mod mysql;
 mod plan;
+mod prune;
 mod rehearsal;
 mod safety;
 mod timeouts;
