@@ -7,6 +7,7 @@ mod support;
 
 mod apply_revert;
 mod backup;
+mod backup_privacy;
 mod bad_input;
 mod commands;
 mod completions;
