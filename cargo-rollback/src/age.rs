@@ -43,7 +43,7 @@ pub fn format_age(age: Duration) -> String {
     let seconds = age.as_secs();
     let (unit, size) = UNITS[1..]
         .iter()
-        .find(|(_, size)| seconds > 0 && seconds % size == 0)
+        .find(|(_, size)| seconds > 0 && seconds.is_multiple_of(*size))
         .copied()
         .unwrap_or(("s", 1));
     format!("{}{unit}", seconds / size)

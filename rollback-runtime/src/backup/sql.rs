@@ -252,21 +252,26 @@ mod tests {
             name: "mood",
             cast: Some("text"),
         };
+        let postgres = copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]);
+        let select = r#"SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#;
+        assert_eq!(postgres.len(), 4, "{postgres:?}");
         assert_eq!(
-            copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood])
-                .iter()
-                .map(|statement| statement
-                    .split_whitespace()
-                    .take(4)
-                    .collect::<Vec<_>>()
-                    .join(" "))
-                .collect::<Vec<_>>(),
-            [
-                r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS"#,
-                "DO $rollback_seal$ DECLARE",
-                r#"ALTER TABLE "_rollback_backup_1_1_t_c" ENABLE"#,
-                r#"INSERT INTO "_rollback_backup_1_1_t_c" SELECT"#,
-            ]
+            postgres[0],
+            format!(r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS {select} WITH NO DATA"#)
+        );
+        assert!(
+            postgres[1].starts_with("DO $rollback_seal$")
+                && postgres[1].contains(r#"to_regclass('"_rollback_backup_1_1_t_c"')"#),
+            "{}",
+            postgres[1]
+        );
+        assert_eq!(
+            postgres[2],
+            r#"ALTER TABLE "_rollback_backup_1_1_t_c" ENABLE ROW LEVEL SECURITY"#
+        );
+        assert_eq!(
+            postgres[3],
+            format!(r#"INSERT INTO "_rollback_backup_1_1_t_c" {select}"#)
         );
         assert_eq!(
             copy_statements(Dialect::MySql, &copy, &table("t"), &[plain("id")]),
