@@ -37,8 +37,8 @@ pub(crate) async fn take(
     let writing = "taking a backup";
     // Empty tables first: a rollback of migrations whose tables are empty
     // reads nothing of the backup catalog, and writes no DDL for it (each
-    // DDL statement is a commit on MySQL); the catalog is created with the
-    // first copy.
+    // DDL statement is a commit on MySQL); the catalog is created, and the
+    // place of the copies made private, only when there is data to copy.
     let mut holding = Vec::new();
     for target in targets {
         if holds_data(driver, dialect, target).await? {
@@ -48,7 +48,7 @@ pub(crate) async fn take(
     if holding.is_empty() {
         return Ok(None);
     }
-    let mut created = driver
+    let created = driver
         .backups()
         .exists()
         .await
@@ -60,23 +60,16 @@ pub(crate) async fn take(
             .await
             .map_err(Error::database(writing))?
     } else {
+        driver
+            .backups()
+            .create()
+            .await
+            .map_err(Error::database(writing))?;
         1
     };
+    prepare_place(driver, dialect, database).await?;
     let mut items = Vec::new();
-    let mut sealed = false;
     for target in holding {
-        if !created {
-            driver
-                .backups()
-                .create()
-                .await
-                .map_err(Error::database(writing))?;
-            created = true;
-        }
-        if !sealed {
-            prepare_place(driver, dialect, database).await?;
-            sealed = true;
-        }
         let position = i64::try_from(items.len()).unwrap_or(i64::MAX) + 1;
         if let Some(item) = copy(driver, dialect, id, position, target, database).await? {
             items.push(item);

@@ -48,7 +48,7 @@ impl Spelling for Postgres {
     fn copy_statements(&self, copy: &str, select: &str) -> Vec<String> {
         vec![
             format!("CREATE TABLE {copy} AS {select} WITH NO DATA"),
-            revoke_grants("TABLE", &literal(Dialect::Postgres, copy)),
+            revoke_grants(Sealed::Table, &literal(Dialect::Postgres, copy)),
             format!("ALTER TABLE {copy} ENABLE ROW LEVEL SECURITY"),
             format!("INSERT INTO {copy} {select}"),
         ]
@@ -56,9 +56,9 @@ impl Spelling for Postgres {
 
     fn seal_backups(&self) -> Vec<String> {
         vec![
-            revoke_grants("SCHEMA", "'_rollback_backup'"),
-            revoke_grants("TABLE", "'_rollback_backups'"),
-            revoke_grants("TABLE", "'_rollback_backup_items'"),
+            revoke_grants(Sealed::Schema, "'_rollback_backup'"),
+            revoke_grants(Sealed::Table, "'_rollback_backups'"),
+            revoke_grants(Sealed::Table, "'_rollback_backup_items'"),
         ]
     }
 
@@ -126,21 +126,30 @@ impl Spelling for Postgres {
     }
 }
 
+/// What [`revoke_grants`] closes.
+#[derive(Clone, Copy)]
+enum Sealed {
+    Schema,
+    Table,
+}
+
 /// A `DO` block that revokes every privilege on the table or schema whose
 /// name `object` (a quoted name as a string literal) gives, from every role
 /// but its owner: PUBLIC, and the grantees default privileges or a person
 /// added. It acts only when the connection has its owner's privileges (it
 /// may revoke what the owner granted); elsewhere it leaves the grants alone.
-pub(super) fn revoke_grants(kind: &str, object: &str) -> String {
-    let (catalog, oid, acl, owner, target) = match kind {
-        "SCHEMA" => (
+fn revoke_grants(sealed: Sealed, object: &str) -> String {
+    let (kind, catalog, oid, acl, owner, target) = match sealed {
+        Sealed::Schema => (
+            "SCHEMA",
             "pg_catalog.pg_namespace",
             format!("(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = {object})"),
             "nspacl",
             "nspowner",
             format!("pg_catalog.quote_ident({object})"),
         ),
-        _ => (
+        Sealed::Table => (
+            "TABLE",
             "pg_catalog.pg_class",
             format!("pg_catalog.to_regclass({object})"),
             "relacl",
