@@ -64,6 +64,20 @@ fn prune_by_age_and_by_count_asks_first_and_logs(#[case] db: Db) {
     age(&project, 1);
     let copy_of_c = copies(&project)[0].clone();
 
+    // `backups` shows each backup's age and size.
+    let listed = project.run(&["backups"]);
+    listed.success();
+    let lines: Vec<&str> = listed.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", listed.stdout);
+    assert!(lines[0].ends_with("years ago"), "{}", lines[0]);
+    assert!(lines[2].ends_with("just now"), "{}", lines[2]);
+    for line in &lines {
+        assert!(
+            line.contains(" B ") || line.contains("iB "),
+            "no size: {line}"
+        );
+    }
+
     // Without a terminal or --yes: refused, nothing deleted.
     project
         .run(&["backups", "prune", "--older-than", "30d"])
