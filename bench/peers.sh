@@ -9,6 +9,9 @@
 #              needs libpq, libmysqlclient and libsqlite3 headers: apt-get installs them
 #              when missing and running as root)
 #   dbmate     npm install dbmate@$DBMATE_VERSION (the npm package ships the Go binary)
+#   refinery   cargo install --locked --version $REFINERY_CLI_VERSION refinery_cli, with
+#              mysql, postgresql and sqlite-bundled only (its default mssql driver is not
+#              needed and costs build time)
 #   hyperfine  apt-get install hyperfine, when not on PATH
 # Prints the directory to put on PATH. Versions are pinned so reruns compare the same peers.
 set -euo pipefail
@@ -16,6 +19,7 @@ set -euo pipefail
 SQLX_CLI_VERSION=${SQLX_CLI_VERSION:-0.9.0}
 DIESEL_CLI_VERSION=${DIESEL_CLI_VERSION:-2.3.14}
 DBMATE_VERSION=${DBMATE_VERSION:-2.36.0}
+REFINERY_CLI_VERSION=${REFINERY_CLI_VERSION:-0.10.0}
 root=${1:-${BENCH_TOOLS:-$(cd "$(dirname "$0")/.." && pwd)/target/bench-tools}}
 mkdir -p "$root/bin"
 
@@ -48,6 +52,12 @@ if [ ! -x "$root/bin/dbmate" ]; then
   echo "peers.sh: installing dbmate $DBMATE_VERSION into $root/npm" >&2
   npm install --silent --no-audit --no-fund --prefix "$root/npm" "dbmate@$DBMATE_VERSION" >&2
   ln -sf "$root/npm/node_modules/.bin/dbmate" "$root/bin/dbmate"
+fi
+
+if [ ! -x "$root/bin/refinery" ]; then
+  echo "peers.sh: installing refinery_cli $REFINERY_CLI_VERSION into $root" >&2
+  cargo install --locked --quiet --root "$root" --version "$REFINERY_CLI_VERSION" \
+    --no-default-features --features mysql,postgresql,sqlite-bundled refinery_cli >&2
 fi
 
 echo "$root/bin"

@@ -180,6 +180,9 @@ pub enum Operation {
     Restore,
     /// A tracking row was corrected by hand.
     Repair,
+    /// Migrations another tool applied were recorded (one row for all of
+    /// them, naming the tool and the count).
+    Adopt,
 }
 
 impl Operation {
@@ -190,6 +193,7 @@ impl Operation {
             Operation::Revert => "revert",
             Operation::Restore => "restore",
             Operation::Repair => "repair",
+            Operation::Adopt => "adopt",
         }
     }
 
@@ -199,6 +203,7 @@ impl Operation {
             Operation::Revert,
             Operation::Restore,
             Operation::Repair,
+            Operation::Adopt,
         ]
         .into_iter()
         .find(|operation| operation.as_str() == text)
