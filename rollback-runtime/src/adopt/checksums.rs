@@ -83,6 +83,15 @@ mod tests {
     }
 
     #[test]
+    fn refinery_checksums_are_the_ones_refinery_cli_wrote() {
+        // refinery_cli 0.10.0, `V2__posts.sql` on SQLite.
+        assert_eq!(
+            refinery_checksum("posts", 2, "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n"),
+            10_518_705_774_638_764_732
+        );
+    }
+
+    #[test]
     fn a_crlf_or_bom_spelling_is_the_same_script() {
         let on_disk = "\u{feff}CREATE TABLE a (id INT);\r\n";
         let recorded = ToolChecksum::Sha384(sha384_hex(on_disk));

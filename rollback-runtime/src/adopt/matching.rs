@@ -60,7 +60,10 @@ pub(crate) fn decide<'a>(
             ));
             continue;
         };
-        let Some(migration) = set.find(&version) else {
+        let Some(migration) = set
+            .find(&version)
+            .or_else(|| by_prefix(set, version.digits()))
+        else {
             decision.problems.push(format!(
                 "{shown}: {tool} applied it, but the folder has no migration with that version"
             ));
@@ -101,6 +104,30 @@ pub(crate) fn decide<'a>(
         }
     }
     decision
+}
+
+/// The migration whose file or directory name, up to its first `_` and
+/// without dashes, is `digits`: the version sqlx, diesel, dbmate and
+/// golang-migrate read from a name. It differs from the folder's version
+/// where a name has more digit groups after an `_` (`2024-03-13_170000_x`
+/// is `20240313` to diesel), which only matches when nothing else does.
+fn by_prefix<'a>(set: &'a MigrationSet, digits: &str) -> Option<&'a Migration> {
+    let wanted = digits.trim_start_matches('0');
+    set.migrations().iter().find(|migration| {
+        let path = std::path::Path::new(migration.up_path());
+        let named = if path.file_name().is_some_and(|file| file == "up.sql") {
+            path.parent().and_then(|dir| dir.file_name())
+        } else {
+            path.file_name()
+        };
+        named
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.split('_').next())
+            .is_some_and(|prefix| {
+                prefix.chars().all(|c| c.is_ascii_digit() || c == '-')
+                    && prefix.replace('-', "").trim_start_matches('0') == wanted
+            })
+    })
 }
 
 /// golang-migrate's one row as a record per migration: every migration of
@@ -190,6 +217,27 @@ mod tests {
             .map(|(migration, _)| migration.version().as_str())
             .collect();
         assert_eq!(adopted, ["0001", "0002"]);
+    }
+
+    #[test]
+    fn a_version_the_tool_cut_at_the_first_underscore_matches_its_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let migration = dir.path().join("2024-03-13_170000_sso");
+        std::fs::create_dir(&migration).unwrap();
+        std::fs::write(migration.join("up.sql"), "CREATE TABLE a (id INT);").unwrap();
+        std::fs::write(migration.join("down.sql"), "DROP TABLE a;").unwrap();
+        let set = rollback_core::load(dir.path(), &Default::default())
+            .unwrap()
+            .migrations;
+        let decision = decide(
+            AdoptFrom::Diesel,
+            &each(&["20240313"]),
+            &set,
+            &[],
+            &BTreeSet::new(),
+        );
+        assert!(decision.problems.is_empty(), "{:?}", decision.problems);
+        assert_eq!(decision.adopt.len(), 1);
     }
 
     #[test]
