@@ -65,7 +65,10 @@ fn adopt_corpus(name: &str, db: Db, peer: Peer, options: &[&str], count: usize) 
     );
     assert_eq!(peer.rows(&project), before);
     let states = run(&["status", "--format", "json"]).states();
-    let applied = states.iter().filter(|(_, state)| state == "applied").count();
+    let applied = states
+        .iter()
+        .filter(|(_, state)| state == "applied")
+        .count();
     assert_eq!(applied, count, "{states:?}");
     run(&["adopt"]).success();
 }
@@ -91,17 +94,16 @@ fn lemmy_migrated_by_diesel_is_adopted() {
     );
 }
 
+/// On SQLite and PostgreSQL. Not on MariaDB: its first migration creates a
+/// table whose foreign key names a table created after it, which only runs
+/// with `SET FOREIGN_KEY_CHECKS = 0`, set by Vaultwarden's own connection
+/// and not by diesel_cli, so diesel_cli cannot migrate it.
 #[test]
-fn vaultwarden_migrated_by_diesel_is_adopted_on_each_database() {
+fn vaultwarden_migrated_by_diesel_is_adopted() {
     let empty_downs = ["--empty-down", "irreversible"];
     let sqlite = [
         &empty_downs[..],
         &["--init-sql", "PRAGMA foreign_keys = OFF"],
-    ]
-    .concat();
-    let mysql = [
-        &empty_downs[..],
-        &["--init-sql", "SET FOREIGN_KEY_CHECKS = 0"],
     ]
     .concat();
     adopt_corpus("vaultwarden-sqlite", Db::Sqlite, Peer::Diesel, &sqlite, 56);
@@ -112,7 +114,6 @@ fn vaultwarden_migrated_by_diesel_is_adopted_on_each_database() {
         &empty_downs,
         46,
     );
-    adopt_corpus("vaultwarden-mysql", Db::MySql, Peer::Diesel, &mysql, 55);
 }
 
 #[test]
