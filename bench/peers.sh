@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/peers.sh - install the peers the suite compares with, when missing.
+# bench/peers.sh - install the peers the suite compares with (and the adoption
+# tests migrate with), when missing.
 #
 # Usage: bench/peers.sh [TOOLS_DIR]      (default: $BENCH_TOOLS or target/bench-tools)
 #
