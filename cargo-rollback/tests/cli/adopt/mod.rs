@@ -73,8 +73,22 @@ fn switch(project: &Project, peer: Peer, count: usize) {
     );
     assert_eq!(project.log_lines().len(), 1);
 
+    // A rollback plans, backs up and reverts adopted migrations from the
+    // folder's downs, and a restore puts the data back.
+    project.execute("INSERT INTO customers (id, email) VALUES (1, 'a@example.com')");
+    project.execute("INSERT INTO orders (id, customer_id, status) VALUES (7, 1, 2)");
+    let plan = project.run(&["plan", "--last", "3"]);
+    plan.success();
+    assert!(
+        plan.stdout.contains("create_orders") || plan.stdout.contains("create orders"),
+        "{}",
+        plan.stdout
+    );
     project.rollback(&["--last", "3"]).success();
     assert_eq!(project.in_state("pending").len(), 3);
+    let backups = project.run(&["backups", "--format", "json"]);
+    backups.success();
+    assert_eq!(backups.json()[0]["rows"], 1, "{}", backups.stdout);
     let after_revert = project.run(&["adopt"]);
     after_revert.success();
     assert!(
@@ -84,6 +98,11 @@ fn switch(project: &Project, peer: Peer, count: usize) {
     );
     project.run(&["up"]).success();
     assert_eq!(project.in_state("applied").len(), count);
+    project.run(&["restore"]).success();
+    assert_eq!(
+        project.query("SELECT CONCAT(id, ' ', status) FROM orders"),
+        ["7 2"]
+    );
     project.run(&["verify"]).success();
 }
 
