@@ -9,7 +9,8 @@
 #   diesel_cli cargo install --locked --version $DIESEL_CLI_VERSION (postgres, sqlite, mysql;
 #              needs libpq, libmysqlclient and libsqlite3 headers: apt-get installs them
 #              when missing and running as root)
-#   dbmate     npm install dbmate@$DBMATE_VERSION (the npm package ships the Go binary)
+#   dbmate     npm install dbmate@$DBMATE_VERSION (the npm package ships the Go binary; npm
+#              itself from Debian's packages when missing)
 #   refinery   cargo install --locked --version $REFINERY_CLI_VERSION refinery_cli, with
 #              mysql, postgresql and sqlite-bundled only (its default mssql driver is not
 #              needed and costs build time)
@@ -50,6 +51,7 @@ if [ ! -x "$root/bin/diesel" ]; then
 fi
 
 if [ ! -x "$root/bin/dbmate" ]; then
+  command -v npm >/dev/null || apt_install npm
   echo "peers.sh: installing dbmate $DBMATE_VERSION into $root/npm" >&2
   npm install --silent --no-audit --no-fund --prefix "$root/npm" "dbmate@$DBMATE_VERSION" >&2
   ln -sf "$root/npm/node_modules/.bin/dbmate" "$root/bin/dbmate"
