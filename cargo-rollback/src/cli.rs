@@ -262,6 +262,22 @@ pub enum Command {
         #[arg(long, value_name = "V")]
         from: Option<String>,
     },
+    /// Take over a database another tool migrated: record the migrations it
+    /// applied (with the folder's downs) after checking its records and the
+    /// schema against a scratch replay; its own table is left as it is
+    Adopt {
+        /// The tool that migrated the database [default: the one whose
+        /// tracking table the database has]
+        #[arg(long, value_enum, value_name = "TOOL")]
+        from: Option<ToolArg>,
+        /// Show what would be recorded and the schema check; change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Record even though the schema differs from a replay of the
+        /// migrations (the differences are shown, and the audit log keeps them)
+        #[arg(long)]
+        accept_drift: bool,
+    },
     /// Print the shell's completion script for cargo-rollback
     ///
     /// For example: `cargo rollback completions bash >
@@ -325,6 +341,21 @@ pub enum ColorWhen {
     Always,
     /// No colors
     Never,
+}
+
+/// `adopt --from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToolArg {
+    /// sqlx-cli or `sqlx::migrate!` (`_sqlx_migrations`)
+    Sqlx,
+    /// diesel_cli or diesel_migrations (`__diesel_schema_migrations`)
+    Diesel,
+    /// dbmate (`schema_migrations` without `dirty`)
+    Dbmate,
+    /// golang-migrate (`schema_migrations` with `dirty`)
+    GolangMigrate,
+    /// refinery (`refinery_schema_history`)
+    Refinery,
 }
 
 /// `new --down`.

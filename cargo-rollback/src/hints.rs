@@ -23,6 +23,9 @@ pub fn hint(error: &Error) -> Option<String> {
             Limit::Lock(_) => " (--lock-timeout)".to_owned(),
             _ => return None,
         },
+        Error::AdoptWhich {
+            ambiguous: true, ..
+        } => " (choose with --from)".to_owned(),
         Error::Refused(refusal) => return refusal_hint(refusal),
         _ => return None,
     };
@@ -41,6 +44,10 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::OutOfOrder { .. } => "; pass --out-of-order to revert it anyway".to_owned(),
         Refusal::DownConflict { .. } => " (pass --use-file or --use-stored)".to_owned(),
         Refusal::NotReapplied { version, .. } => format!(" (`cargo rollback up --to {version}`)"),
+        Refusal::Adoption { drift: true, .. } => {
+            "\n(`cargo rollback adopt --dry-run` shows them; --accept-drift records anyway)"
+                .to_owned()
+        }
         _ => return None,
     })
 }

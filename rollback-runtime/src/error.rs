@@ -148,6 +148,15 @@ pub enum Error {
     /// `restore` without an id on a database with no backups.
     #[error("there are no backups to restore")]
     NoBackups,
+    /// Adoption found no other tool's tracking table, or the tables of
+    /// several tools, and was not told which one to read.
+    #[error("{reason}")]
+    AdoptWhich {
+        /// What was found, and where it was looked for.
+        reason: String,
+        /// Whether naming the tool settles it (none or several were found).
+        ambiguous: bool,
+    },
     /// The database failed outside a migration script.
     #[error("database error while {action}")]
     Database {
@@ -253,6 +262,18 @@ pub enum Refusal {
         /// Version and name.
         migration: String,
     },
+    /// Migrations another tool applied that cannot be recorded as they are:
+    /// each problem on a line of its own.
+    #[error("cannot adopt the migrations {tool} applied; nothing was recorded:\n{}", problems.join("\n"))]
+    Adoption {
+        /// The tool whose table was read.
+        tool: String,
+        /// One line per problem, naming the migration or object.
+        problems: Vec<String>,
+        /// Whether the schema's differences from the replay are among them
+        /// (the only problem that can be accepted).
+        drift: bool,
+    },
     /// The down on disk and the down stored at apply time differ.
     #[error(
         "the down script of {migration} in {path} differs from the one stored when it was applied; choose which of the two runs"
@@ -293,6 +314,7 @@ impl Error {
             | Error::UnknownBackup { .. }
             | Error::Snapshot { .. }
             | Error::BackupDatabase { .. }
+            | Error::AdoptWhich { .. }
             | Error::NoBackups => ErrorKind::Input,
             Error::Refused(_) => ErrorKind::Refused,
             Error::InitSql { .. }
@@ -429,6 +451,11 @@ mod tests {
             Refusal::DownConflict {
                 migration: "3 tags".to_owned(),
                 path: "migrations/3_tags.down.sql".to_owned(),
+            },
+            Refusal::Adoption {
+                tool: "sqlx".to_owned(),
+                problems: vec!["table users: unexpected".to_owned()],
+                drift: true,
             },
         ];
         let errors = refusals.into_iter().map(Error::from).chain([

@@ -28,6 +28,7 @@
 //! analysis of `rollback-core`). Everything that knows one database lives
 //! in a private folder per database; see docs/architecture.md.
 
+pub mod adopt;
 pub mod backup;
 mod dialect;
 pub mod error;
@@ -47,6 +48,7 @@ pub mod test_util;
 pub mod url;
 pub mod verify;
 
+pub use adopt::AdoptFrom;
 pub use error::{Error, ErrorKind, Result};
 pub use migrator::{Migrator, Runner};
 #[cfg(feature = "macros")]

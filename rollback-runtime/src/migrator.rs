@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use rollback_core::{LoadOptions, Migration, MigrationSet, Version};
 
+use crate::adopt::{AdoptFrom, AdoptOptions, adopt};
 use crate::dialect::ConnectOptions;
 use crate::error::Result;
 use crate::session::{ApplyOptions, RevertOptions, Session, Step};
 use crate::state::{DownChoice, MissingPolicy, Selection};
 use crate::target::Target;
+use crate::verify::VerifyOptions;
 
 /// A set of migrations an application carries.
 ///
@@ -96,7 +98,14 @@ impl Migrator {
             backup_database: None,
             backup_retention: None,
             down_choice: DownChoice::default(),
+            adopt: None,
         }
+    }
+}
+
+impl AsRef<MigrationSet> for Migrator {
+    fn as_ref(&self) -> &MigrationSet {
+        &self.set
     }
 }
 
@@ -120,6 +129,7 @@ pub struct Runner<'m> {
     backup_database: Option<String>,
     backup_retention: Option<Duration>,
     down_choice: DownChoice,
+    adopt: Option<AdoptFrom>,
 }
 
 /// What a [`Runner`] does once connected.
@@ -189,6 +199,33 @@ impl Runner<'_> {
         self
     }
 
+    /// For [`Runner::run`]: first adopt what `tool` applied to the
+    /// database, for an application that switches to cargo-rollback from
+    /// `sqlx::migrate!()`, diesel's `embed_migrations!` or another tool.
+    /// The first start records the migrations that tool applied, under the
+    /// migration lock, after the same checks as `cargo rollback adopt`
+    /// (refused with [`Refusal::Adoption`](crate::error::Refusal::Adoption),
+    /// changing nothing, on a failed or dirty record, a version the binary
+    /// lacks, a changed up, or a schema that differs from a replay of the
+    /// migrations); later starts find them recorded and read two tables
+    /// more than a plain run. The tool's own table is never written.
+    ///
+    /// ```rust,no_run
+    /// use rollback_runtime::AdoptFrom;
+    /// static MIGRATOR: rollback_runtime::Migrator =
+    ///     rollback_runtime::embed_migrations!("../examples/shop/migrations");
+    ///
+    /// # async fn start() -> rollback_runtime::Result<()> {
+    /// // Was: sqlx::migrate!().run(&pool).await?;
+    /// MIGRATOR.runner().adopt(AdoptFrom::Sqlx).run("postgres://localhost/app").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn adopt(mut self, tool: AdoptFrom) -> Self {
+        self.adopt = Some(tool);
+        self
+    }
+
     /// Applies every pending migration on a dedicated connection (never one
     /// of the application's pool, so the lock and any init SQL stay off the
     /// pool), and closes it.
@@ -254,7 +291,20 @@ impl Runner<'_> {
             let result = match work {
                 Work::Apply => {
                     let options = ApplyOptions::new().missing(self.missing);
-                    session.apply(set, &options, &mut |_| {}).await
+                    match self.adopt {
+                        Some(tool) => {
+                            let adopting = AdoptOptions::new().from(tool).replay(
+                                VerifyOptions::new()
+                                    .init_sql(self.connect.init_sql.clone())
+                                    .statement_timeout(self.connect.statement_timeout),
+                            );
+                            match adopt(&mut session, set, &adopting).await {
+                                Ok(_) => session.apply(set, &options, &mut |_| {}).await,
+                                Err(error) => Err(error),
+                            }
+                        }
+                        None => session.apply(set, &options, &mut |_| {}).await,
+                    }
                 }
                 Work::Revert(selection) => {
                     let options = RevertOptions::new(selection)

@@ -183,6 +183,9 @@ pub enum Operation {
     /// A backup's copies were deleted for good (`version` and `name` are
     /// its migration's).
     Prune,
+    /// Migrations another tool applied were recorded (one row for all of
+    /// them, naming the tool and the count).
+    Adopt,
 }
 
 impl Operation {
@@ -194,6 +197,7 @@ impl Operation {
             Operation::Restore => "restore",
             Operation::Repair => "repair",
             Operation::Prune => "prune",
+            Operation::Adopt => "adopt",
         }
     }
 
@@ -204,6 +208,7 @@ impl Operation {
             Operation::Restore,
             Operation::Repair,
             Operation::Prune,
+            Operation::Adopt,
         ]
         .into_iter()
         .find(|operation| operation.as_str() == text)

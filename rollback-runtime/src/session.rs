@@ -2,6 +2,7 @@
 //! repair, restore, status, log — each under the migration lock, each
 //! migration in its own step, each step audited.
 
+mod adopt;
 mod backups;
 mod options;
 mod step;

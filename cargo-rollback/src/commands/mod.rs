@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches to them. What several
 //! commands share lives in the crate's other modules, below these.
 
+mod adopt;
 mod backups;
 mod check;
 mod completions;
@@ -86,5 +87,17 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         Some(Command::Init) => init::run(global, output),
         Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::Verify { from }) => verify::run(global, from.as_deref(), output).await,
+        Some(Command::Adopt {
+            from,
+            dry_run,
+            accept_drift,
+        }) => {
+            let how = adopt::AdoptArgs {
+                from,
+                dry_run,
+                accept_drift,
+            };
+            adopt::run(global, &how, output).await
+        }
     }
 }

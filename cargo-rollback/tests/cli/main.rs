@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod adopt;
 mod apply_revert;
 mod backup;
 mod backup_privacy;

@@ -155,6 +155,17 @@ pub(crate) trait Spelling: Send + Sync {
     /// from its quoted name and quoted columns.
     fn fingerprint(&self, table: &str, columns: &[String]) -> String;
 
+    /// `expression` as text, for reading another tool's tracking table with
+    /// the text-row reader.
+    fn text_of(&self, expression: &str) -> String {
+        format!("CAST({expression} AS TEXT)")
+    }
+
+    /// The bytes of a binary `expression` as hexadecimal text (either case).
+    fn hex_of(&self, expression: &str) -> String {
+        format!("hex({expression})")
+    }
+
     /// The queries a [`Snapshot`] of the schema is read with.
     fn snapshot_queries(&self) -> &'static CatalogQueries;
 }

@@ -298,6 +298,26 @@ impl Snapshot {
     pub fn tables(&self) -> impl Iterator<Item = &str> {
         table_names(self)
     }
+
+    /// The snapshot without `table` and what belongs to it (its columns,
+    /// keys, constraints, and the indexes and triggers the catalog says are
+    /// on it): another tool's tracking table is that tool's, not the
+    /// schema's, and a scratch replay never has it.
+    pub fn without_table(mut self, table: &str) -> Snapshot {
+        let of_it = |key: &ObjectKey, attributes: &BTreeMap<String, String>| {
+            key.name == table
+                || of_table(key, table)
+                || key
+                    .name
+                    .strip_prefix(table)
+                    .is_some_and(|rest| rest.starts_with('('))
+                || attributes.get("table").is_some_and(|owner| owner == table)
+        };
+        self.objects
+            .retain(|key, attributes| !of_it(key, attributes));
+        self.column_order.remove(table);
+        self
+    }
 }
 
 /// Whitespace runs become one space; a trailing `;` goes; a timestamp
@@ -415,6 +435,30 @@ mod tests {
         let after = Snapshot::default();
         assert_eq!(diff(&before, &after), ["table orders: missing"]);
         assert_eq!(diff(&after, &before), ["table orders: unexpected"]);
+    }
+
+    #[test]
+    fn a_table_is_left_out_with_what_belongs_to_it() {
+        let snapshot = Snapshot::from_rows(
+            [
+                row("table", "schema_migrations", "kind", "table"),
+                row("column", "schema_migrations.version", "type", "bigint"),
+                row("unique", "schema_migrations(version)", "", ""),
+                row("index", "version_unique", "table", "schema_migrations"),
+                row("table", "schema_migrations_archive", "kind", "table"),
+                row("table", "users", "kind", "table"),
+            ],
+            [("schema_migrations".to_owned(), "version".to_owned())],
+        );
+        let left = snapshot.without_table("schema_migrations");
+        assert_eq!(
+            left.objects
+                .keys()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["table schema_migrations_archive", "table users"]
+        );
+        assert!(left.column_order.is_empty());
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! Only an up that fails the first time stops the run — later migrations
 //! build on it — and they are reported `skipped`.
 
+mod drift;
 mod report;
 pub(crate) mod scratch;
 mod sentinels;
@@ -27,12 +28,12 @@ use rollback_core::{Migration, MigrationSet, Version};
 
 use crate::dialect::{ConnectOptions, Inspector};
 use crate::error::{Error, Result, display_chain};
-use crate::migrator::Migrator;
 use crate::progress::Event;
 use crate::schema::{Snapshot, column_order_notes, differences};
 use crate::session::{ApplyOptions, RevertOptions, Session};
 use crate::state::Selection;
 use crate::url::DatabaseUrl;
+pub use drift::{SchemaDrift, schema_drift};
 pub use report::{MigrationReport, VerifyReport, VerifyResult};
 pub use scratch::SCRATCH_PREFIX;
 use scratch::Scratch;
@@ -92,9 +93,9 @@ impl VerifyOptions {
 /// # Ok(())
 /// # }
 /// ```
-pub async fn verify(migrator: &Migrator, url: &str) -> Result<VerifyReport> {
+pub async fn verify(migrator: &impl AsRef<MigrationSet>, url: &str) -> Result<VerifyReport> {
     verify_with(
-        migrator.migrations(),
+        migrator.as_ref(),
         url,
         &VerifyOptions::default(),
         &mut |_| {},

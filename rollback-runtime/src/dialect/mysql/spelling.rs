@@ -64,6 +64,11 @@ impl Spelling for MySql {
         )
     }
 
+    /// `CAST(… AS TEXT)` is not MySQL's spelling.
+    fn text_of(&self, expression: &str) -> String {
+        format!("CAST({expression} AS CHAR)")
+    }
+
     fn fingerprint(&self, table: &str, columns: &[String]) -> String {
         let row: Vec<String> = columns
             .iter()

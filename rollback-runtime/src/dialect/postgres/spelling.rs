@@ -115,6 +115,11 @@ impl Spelling for Postgres {
         "true"
     }
 
+    /// `hex()` is not PostgreSQL's.
+    fn hex_of(&self, expression: &str) -> String {
+        format!("encode({expression}, 'hex')")
+    }
+
     fn fingerprint(&self, table: &str, _columns: &[String]) -> String {
         format!(
             "SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM {table} AS x"
