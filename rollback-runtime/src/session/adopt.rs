@@ -56,7 +56,7 @@ impl Session {
                 Operation::Apply | Operation::Repair => {
                     reverted.remove(&entry.version);
                 }
-                Operation::Restore | Operation::Adopt => {}
+                Operation::Restore | Operation::Adopt | Operation::Prune => {}
             }
         }
         Ok(reverted)
