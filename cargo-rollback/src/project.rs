@@ -28,6 +28,8 @@ pub struct Project {
     pub empty_down: EmptyDown,
     /// `init-sql`.
     pub init_sql: Option<String>,
+    /// `[package.metadata.rollback.lint]`, with the manifest it is in (for messages).
+    pub lint: Option<(String, Value)>,
 }
 
 /// `[package.metadata.rollback]`.
@@ -36,6 +38,7 @@ struct PackageConfig {
     migrations: Option<String>,
     empty_down: Option<EmptyDown>,
     init_sql: Option<String>,
+    lint: Option<(String, Value)>,
 }
 
 impl Project {
@@ -73,6 +76,7 @@ impl Project {
             package_dir,
             empty_down,
             init_sql: global.init_sql.clone().or(config.init_sql),
+            lint: config.lint,
         })
     }
 
@@ -92,6 +96,11 @@ impl Project {
         }
         Ok(loaded.migrations)
     }
+}
+
+/// Whether the current directory is inside a cargo project.
+pub fn in_cargo_project() -> bool {
+    find_manifest().is_some()
 }
 
 fn find_manifest() -> Option<PathBuf> {
@@ -201,6 +210,9 @@ fn read_config(package: &Package) -> Result<PackageConfig> {
         migrations: text("migrations")?,
         empty_down,
         init_sql: text("init-sql")?,
+        lint: table
+            .get("lint")
+            .map(|lint| (manifest.to_string(), lint.clone())),
     })
 }
 
