@@ -15,7 +15,7 @@ use super::schema::{Schema, column_key, key_of};
 use super::scope::{Created, Direction, Hits, Scope, StatementView, leading_words};
 use crate::migration::{Migration, MigrationSet};
 use crate::script::{Script, read_directives};
-use crate::sql::analysis::{AnalyzedStatement, Effect, analyze_script};
+use crate::sql::analysis::{AnalyzedStatement, Effect, StatementClass, analyze_script};
 use crate::sql::dialect::{Dialect, parser_dialect};
 
 /// How to lint: the database, and the levels set per rule code.
@@ -178,6 +178,8 @@ fn walk(
         created: Default::default(),
         created_indexes: Default::default(),
         rebuilt: rebuilt_tables(&analyzed),
+        renamed_into: renamed_columns(&parsed, dialect),
+        says_no_transaction: read_directives(script.sql()).is_ok_and(|d| d.no_transaction),
         foreign_keys_off: false,
         up,
     };
@@ -188,6 +190,7 @@ fn walk(
         let words = leading_words(&statement.sql, dialect);
         let each: Vec<Option<&ast::Statement>> = match parsed {
             Ok(statements) => statements.iter().map(Some).collect(),
+            Err(_) if statement.class != StatementClass::Unclassified => vec![None],
             Err(error) => {
                 hits.push(LineHit {
                     line: statement.line,
@@ -252,6 +255,31 @@ fn rebuilt_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<
         .collect()
 }
 
+/// Every (table, column) a `RENAME COLUMN … TO column` of the script targets.
+fn renamed_columns(
+    parsed: &[Result<Vec<ast::Statement>, String>],
+    dialect: Dialect,
+) -> std::collections::BTreeSet<(String, String)> {
+    let mut renamed = std::collections::BTreeSet::new();
+    for statement in parsed.iter().flatten().flatten() {
+        let ast::Statement::AlterTable(alter) = statement else {
+            continue;
+        };
+        for operation in &alter.operations {
+            if let ast::AlterTableOperation::RenameColumn {
+                new_column_name, ..
+            } = operation
+            {
+                renamed.insert((
+                    key_of(&alter.name, dialect),
+                    column_key(new_column_name, dialect),
+                ));
+            }
+        }
+    }
+    renamed
+}
+
 /// Updates the scope with what a statement created, after its checks ran.
 fn record(statement: &ast::Statement, scope: &mut Scope<'_>, created: &mut Created) {
     use ast::Statement as S;
@@ -282,10 +310,17 @@ fn record(statement: &ast::Statement, scope: &mut Scope<'_>, created: &mut Creat
                     ast::AlterTableOperation::RenameTable { table_name } => {
                         let (ast::RenameTableNameKind::As(to) | ast::RenameTableNameKind::To(to)) =
                             table_name;
+                        let to = key_of(to, dialect);
                         if scope.created.contains(&table) {
-                            scope.created.insert(key_of(to, dialect));
-                            created.tables.insert(key_of(to, dialect));
+                            scope.created.insert(to.clone());
+                            created.tables.insert(to.clone());
                         }
+                        created.columns = std::mem::take(&mut created.columns)
+                            .into_iter()
+                            .map(|(owner, column)| {
+                                (if owner == table { to.clone() } else { owner }, column)
+                            })
+                            .collect();
                     }
                     _ => {}
                 }

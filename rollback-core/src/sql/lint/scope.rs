@@ -75,6 +75,13 @@ pub(super) struct Scope<'a> {
     pub created_indexes: BTreeSet<String>,
     /// Tables this script rebuilds (SQLite's copy-and-rename).
     pub rebuilt: BTreeSet<String>,
+    /// Columns some statement of the script renames another column to, as
+    /// (table key, column key): dropping one of them is half of a column
+    /// rebuild (add `c_new`, copy, drop `c`, rename `c_new` to `c`).
+    pub renamed_into: BTreeSet<(String, String)>,
+    /// Whether the script itself says `-- rollback:no-transaction` (rather
+    /// than its layout, which says it for the up and the down at once).
+    pub says_no_transaction: bool,
     /// Whether `PRAGMA foreign_keys = OFF` ran earlier in the script.
     pub foreign_keys_off: bool,
     /// For a down: what its up created, which the down may destroy.

@@ -195,3 +195,38 @@ fn narrowing_needs_the_old_type_from_an_older_migration() {
     let found = lint_example("ALTER TABLE unknown MODIFY COLUMN email VARCHAR(20);", "", &options);
     assert!(!codes(&found).contains(&"RB403"), "{found:#?}");
 }
+
+#[test]
+fn a_column_rebuilt_under_its_own_name_keeps_its_values() {
+    let options = LintOptions::new(Dialect::Postgres);
+    let found = lint_example(
+        "ALTER TABLE users ADD COLUMN name_new VARCHAR(100);\nUPDATE users SET name_new = name WHERE id > 0;\nALTER TABLE users DROP COLUMN name;\nALTER TABLE users RENAME COLUMN name_new TO name;",
+        "",
+        &options,
+    );
+    assert!(!codes(&found).contains(&"RB102"), "{found:#?}");
+}
+
+#[test]
+fn a_down_may_drop_a_column_its_up_added_to_a_table_it_then_renamed() {
+    let options = LintOptions::new(Dialect::Postgres);
+    let found = lint_example(
+        "ALTER TABLE orders ADD COLUMN note TEXT;\nALTER TABLE orders RENAME TO purchases;",
+        "ALTER TABLE purchases DROP COLUMN note;\nALTER TABLE purchases RENAME TO orders;",
+        &options,
+    );
+    assert!(!codes(&found).contains(&"RB104"), "{found:#?}");
+}
+
+#[test]
+fn only_the_scripts_own_no_transaction_directive_is_judged_needless() {
+    let dir = tempfile::tempdir().unwrap();
+    let migration = dir.path().join("1_index");
+    fs::create_dir(&migration).unwrap();
+    fs::write(migration.join("up.sql"), "CREATE TABLE t (a INT);\n").unwrap();
+    fs::write(migration.join("down.sql"), "DROP TABLE t;\n").unwrap();
+    fs::write(migration.join("metadata.toml"), "run_in_transaction = false\n").unwrap();
+    let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
+    let found = lint(&loaded.migrations, &LintOptions::new(Dialect::Postgres), &|_| true);
+    assert!(!codes(&found).contains(&"RB704"), "{found:#?}");
+}

@@ -103,7 +103,9 @@ fn up_effect(effect: &Effect, scope: &Scope<'_>, hits: &mut Hits) {
         Effect::DropTable { table } if scope.existing(&key(table)) => {
             hits.add("RB101", format!("drops table `{table}` and every row in it"));
         }
-        Effect::DropColumn { table, column } if scope.existing(&key(table)) => {
+        Effect::DropColumn { table, column }
+            if scope.existing(&key(table)) && !rebuilt_column(scope, table, column) =>
+        {
             hits.add(
                 "RB102",
                 format!("drops column `{column}` of `{table}` and its values"),
@@ -143,7 +145,9 @@ fn down_effect(effect: &Effect, up: &Created, scope: &Scope<'_>, hits: &mut Hits
             );
         }
         Effect::DropColumn { table, column }
-            if older(table) && !up.columns.contains(&(key(table), column.to_lowercase())) =>
+            if older(table)
+                && !up.columns.contains(&(key(table), column.to_lowercase()))
+                && !rebuilt_column(scope, table, column) =>
         {
             hits.add(
                 "RB104",
@@ -173,6 +177,14 @@ fn down_effect(effect: &Effect, up: &Created, scope: &Scope<'_>, hits: &mut Hits
         }
         _ => {}
     }
+}
+
+/// Whether another column is renamed to `column` in this script: the drop is
+/// half of a column rebuild, and the values live on under the same name.
+fn rebuilt_column(scope: &Scope<'_>, table: &TableName, column: &str) -> bool {
+    scope
+        .renamed_into
+        .contains(&(key(table), column.to_lowercase()))
 }
 
 /// The known columns of `table` that a rebuild keeping `kept` loses.

@@ -233,7 +233,7 @@ fn add_column(table: &ast::ObjectName, column: &ast::ColumnDef, hits: &mut Hits)
                     hits.add(
                         "RB305",
                         format!(
-                            "adds `{table}.{}` with a volatile default ({function}…): every row is rewritten",
+                            "adds `{table}.{}` with a volatile default (`{function})`): every row is rewritten",
                             column.name
                         ),
                     );

@@ -47,8 +47,8 @@ pub(super) const RULES: [Rule; 7] = [
         severity: Severity::Warning,
         family: Family::Transaction,
         dialects: &[Dialect::Postgres, Dialect::Sqlite, Dialect::MySql],
-        why: "A script outside a transaction that has no statement needing it loses atomicity for nothing: a failure halfway leaves it half applied.",
-        fix: "Remove `-- rollback:no-transaction` (or diesel's `run_in_transaction = false`).",
+        why: "A script outside a transaction that has no statement needing it loses atomicity for nothing: a failure halfway leaves it half applied. (Only the script's own directive is judged: diesel's `run_in_transaction = false` and dbmate's `transaction:false` cover the up and the down at once.)",
+        fix: "Remove `-- rollback:no-transaction`.",
         bad: example("-- rollback:no-transaction\nCREATE TABLE notes (body TEXT);"),
         good: example("CREATE TABLE notes (body TEXT);"),
     },
@@ -153,9 +153,10 @@ pub(super) fn check_script(views: &[StatementView<'_>], scope: &Scope<'_>, hits:
     if scope.in_transaction() || views.is_empty() {
         return;
     }
-    if !views
-        .iter()
-        .any(|view| needs_no_transaction(view, scope.dialect).is_some())
+    if scope.says_no_transaction
+        && !views
+            .iter()
+            .any(|view| needs_no_transaction(view, scope.dialect).is_some())
     {
         hits.add(
             "RB704",
