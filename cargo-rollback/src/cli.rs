@@ -229,7 +229,9 @@ pub enum Command {
     /// Check migrations before they run: data loss, breaking renames, long
     /// locks, statements that fail on real data, transaction boundaries
     /// (rules and codes: docs/lint.md)
-    #[command(after_help = "Exit codes: 0 no error-level finding, 1 an error-level finding, 2 bad input.")]
+    #[command(
+        after_help = "Exit codes: 0 no error-level finding, 1 an error-level finding, 2 bad input."
+    )]
     Lint {
         /// Migration folders, migrations (a diesel folder) or migration files
         /// [default: the project's migrations folder]

@@ -13,12 +13,13 @@ use crate::failure::UsageError;
 /// working tree, or new and untracked), canonicalized. Deleted files are
 /// left out: there is nothing to lint.
 pub fn changed_since(revision: &str) -> Result<BTreeSet<PathBuf>> {
-    let top = git(&["rev-parse", "--show-toplevel"], None).map_err(|message| {
-        UsageError(format!("--since needs a git repository: {message}"))
-    })?;
+    let top = git(&["rev-parse", "--show-toplevel"], None)
+        .map_err(|message| UsageError(format!("--since needs a git repository: {message}")))?;
     let top = PathBuf::from(top.trim());
     let diff = git(&["diff", "--name-only", revision, "--"], Some(&top)).map_err(|message| {
-        UsageError(format!("--since {revision}: not a revision git knows ({message})"))
+        UsageError(format!(
+            "--since {revision}: not a revision git knows ({message})"
+        ))
     })?;
     let untracked = git(&["ls-files", "--others", "--exclude-standard"], Some(&top))
         .map_err(|message| UsageError(format!("--since {revision}: {message}")))?;

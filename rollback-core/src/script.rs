@@ -184,8 +184,9 @@ mod tests {
         assert!(d.no_transaction);
         let d = read_directives("-- ROLLBACK:No-Transaction").unwrap_err();
         assert!(d.contains("No-Transaction"), "{d}");
-        let d = read_directives("-- rollback:lint-ignore RB301 small table\nCREATE INDEX i ON t (a);")
-            .unwrap();
+        let d =
+            read_directives("-- rollback:lint-ignore RB301 small table\nCREATE INDEX i ON t (a);")
+                .unwrap();
         assert_eq!(d, Directives::default());
         let d = read_directives("-- rollback:irreversible").unwrap();
         assert_eq!(d.irreversible.as_deref(), Some(""));

@@ -40,7 +40,8 @@ struct Wanted {
 }
 
 pub fn run(global: &GlobalArgs, args: &LintArgs<'_>, output: Output) -> Result<u8> {
-    let project = if args.paths.is_empty() || global.source.is_some() || project::in_cargo_project() {
+    let project = if args.paths.is_empty() || global.source.is_some() || project::in_cargo_project()
+    {
         Some(Project::resolve(global)?)
     } else {
         None
@@ -52,7 +53,10 @@ pub fn run(global: &GlobalArgs, args: &LintArgs<'_>, output: Output) -> Result<u
     let mut options = LintOptions::new(dialect(global, args.dialect, config.dialect)?);
     for (key, level) in config.levels {
         options.set_level(&key, level).map_err(|message| {
-            UsageError(format!("{}: [package.metadata.rollback.lint] {key}: {message}", config.manifest))
+            UsageError(format!(
+                "{}: [package.metadata.rollback.lint] {key}: {message}",
+                config.manifest
+            ))
         })?;
     }
     let paths = match &project {
@@ -67,12 +71,15 @@ pub fn run(global: &GlobalArgs, args: &LintArgs<'_>, output: Output) -> Result<u
     let mut findings: Vec<Finding> = Vec::new();
     let mut linted = 0;
     for (folder, wanted) in folders(&paths)? {
-        let loaded = rollback_runtime::migration::load(&folder, &load_options).map_err(Error::from)?;
+        let loaded =
+            rollback_runtime::migration::load(&folder, &load_options).map_err(Error::from)?;
         let selected = |migration: &Migration| {
             wanted.selects(migration)
-                && changed
-                    .as_ref()
-                    .is_none_or(|changed| files_of(migration).iter().any(|file| changed.contains(file)))
+                && changed.as_ref().is_none_or(|changed| {
+                    files_of(migration)
+                        .iter()
+                        .any(|file| changed.contains(file))
+                })
         };
         linted += loaded
             .migrations
@@ -143,11 +150,15 @@ impl Config {
                 config.dialect = Some(parse_dialect(value).ok_or_else(|| {
                     bad(
                         key,
-                        format!("invalid value `{value}` (expected `sqlite`, `postgres` or `mysql`)"),
+                        format!(
+                            "invalid value `{value}` (expected `sqlite`, `postgres` or `mysql`)"
+                        ),
                     )
                 })?);
             } else {
-                let level = value.parse::<Level>().map_err(|message| bad(key, message))?;
+                let level = value
+                    .parse::<Level>()
+                    .map_err(|message| bad(key, message))?;
                 config.levels.push((key.clone(), level));
             }
         }
@@ -166,7 +177,11 @@ fn parse_dialect(value: &str) -> Option<Dialect> {
 
 /// `--dialect`, else the configured one, else the database URL's kind
 /// (read, never connected to).
-fn dialect(global: &GlobalArgs, flag: Option<DialectArg>, configured: Option<Dialect>) -> Result<Dialect> {
+fn dialect(
+    global: &GlobalArgs,
+    flag: Option<DialectArg>,
+    configured: Option<Dialect>,
+) -> Result<Dialect> {
     if let Some(flag) = flag {
         return Ok(match flag {
             DialectArg::Sqlite => Dialect::Sqlite,
@@ -191,10 +206,13 @@ fn folders(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Wanted)>> {
     let mut folders: Vec<(PathBuf, PathBuf, Wanted)> = Vec::new();
     for path in paths {
         let canonical = fs::canonicalize(path).map_err(|_| {
-            UsageError(format!("{}: no such migration file or folder", path.display()))
+            UsageError(format!(
+                "{}: no such migration file or folder",
+                path.display()
+            ))
         })?;
-        let migration_dir = path.is_dir()
-            && (path.join("up.sql").is_file() || path.join("down.sql").is_file());
+        let migration_dir =
+            path.is_dir() && (path.join("up.sql").is_file() || path.join("down.sql").is_file());
         let (folder, part) = if path.is_dir() && !migration_dir {
             (path.clone(), None)
         } else {
@@ -231,13 +249,21 @@ fn files_of(migration: &Migration) -> Vec<PathBuf> {
     let files = [migration.up_path(), migration.down_path()].map(Path::new);
     files
         .iter()
-        .chain(files[0].parent().filter(|_| files[0].ends_with("up.sql")).iter())
+        .chain(
+            files[0]
+                .parent()
+                .filter(|_| files[0].ends_with("up.sql"))
+                .iter(),
+        )
         .filter_map(|file| fs::canonicalize(file).ok())
         .collect()
 }
 
 impl Wanted {
     fn selects(&self, migration: &Migration) -> bool {
-        self.all || files_of(migration).iter().any(|file| self.parts.contains(file))
+        self.all
+            || files_of(migration)
+                .iter()
+                .any(|file| self.parts.contains(file))
     }
 }

@@ -41,7 +41,10 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     if matches!(output.format, Format::Sarif | Format::Github)
         && !matches!(cli.command, Some(Command::Lint { .. }))
     {
-        return Err(UsageError("--format sarif and github are for `cargo rollback lint`".to_owned()).into());
+        return Err(UsageError(
+            "--format sarif and github are for `cargo rollback lint`".to_owned(),
+        )
+        .into());
     }
     match cli.command {
         None => revert::run(global, &cli.revert, output).await,

@@ -292,11 +292,15 @@ fn record(statement: &ast::Statement, scope: &mut Scope<'_>, created: &mut Creat
         }
         S::CreateIndex(index) => {
             if let Some(name) = &index.name {
-                scope.created_indexes.insert(name.to_string().to_lowercase());
+                scope
+                    .created_indexes
+                    .insert(name.to_string().to_lowercase());
             }
         }
         S::CreateSchema { schema_name, .. } => {
-            created.schemas.insert(schema_name.to_string().to_lowercase());
+            created
+                .schemas
+                .insert(schema_name.to_string().to_lowercase());
         }
         S::AlterTable(alter) => {
             let table = key_of(&alter.name, dialect);

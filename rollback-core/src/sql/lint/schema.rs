@@ -51,7 +51,11 @@ pub(super) struct Schema {
 impl Schema {
     /// The type of `table.column`, when both are known.
     pub(super) fn column_type(&self, table: &str, column: &str) -> Option<&str> {
-        self.tables.get(table)?.columns.get(column).map(String::as_str)
+        self.tables
+            .get(table)?
+            .columns
+            .get(column)
+            .map(String::as_str)
     }
 
     /// The columns of `table`, when it is known.

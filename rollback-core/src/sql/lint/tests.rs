@@ -43,8 +43,16 @@ fn there_are_at_least_thirty_rules_with_unique_codes() {
     all.dedup();
     assert_eq!(all.len(), count, "duplicate codes");
     for rule in rules() {
-        assert!(rule.code.starts_with("RB") && rule.code.len() == 5, "{}", rule.code);
-        assert!(!rule.why.is_empty() && !rule.fix.is_empty(), "{}", rule.code);
+        assert!(
+            rule.code.starts_with("RB") && rule.code.len() == 5,
+            "{}",
+            rule.code
+        );
+        assert!(
+            !rule.why.is_empty() && !rule.fix.is_empty(),
+            "{}",
+            rule.code
+        );
         assert!(!rule.dialects.is_empty(), "{}", rule.code);
     }
 }
@@ -91,8 +99,15 @@ fn dialect_specific_rules_stay_in_their_dialect() {
 #[test]
 fn findings_name_file_line_severity_and_fix() {
     let options = LintOptions::new(Dialect::Postgres);
-    let found = lint_example("CREATE TABLE notes (body TEXT);\n\nDROP TABLE orders;\n", "", &options);
-    let drop = found.iter().find(|finding| finding.code == "RB101").unwrap();
+    let found = lint_example(
+        "CREATE TABLE notes (body TEXT);\n\nDROP TABLE orders;\n",
+        "",
+        &options,
+    );
+    let drop = found
+        .iter()
+        .find(|finding| finding.code == "RB101")
+        .unwrap();
     assert!(drop.path.ends_with("2_change.up.sql"), "{}", drop.path);
     assert_eq!(drop.line, 3);
     assert_eq!(drop.severity, Severity::Error);
@@ -129,16 +144,29 @@ fn lint_ignore_with_a_reason_silences_the_next_statement_only() {
         "",
         &options,
     );
-    assert!(codes(&found).contains(&"RB101"), "another code silences nothing");
+    assert!(
+        codes(&found).contains(&"RB101"),
+        "another code silences nothing"
+    );
 }
 
 #[test]
 fn lint_ignore_without_reason_is_a_finding_and_silences_nothing() {
     let options = LintOptions::new(Dialect::Postgres);
-    let found = lint_example("-- rollback:lint-ignore RB101\nDROP TABLE orders;\n", "", &options);
+    let found = lint_example(
+        "-- rollback:lint-ignore RB101\nDROP TABLE orders;\n",
+        "",
+        &options,
+    );
     let codes = codes(&found);
-    assert!(codes.contains(&"RB002") && codes.contains(&"RB101"), "{found:#?}");
-    let directive = found.iter().find(|finding| finding.code == "RB002").unwrap();
+    assert!(
+        codes.contains(&"RB002") && codes.contains(&"RB101"),
+        "{found:#?}"
+    );
+    let directive = found
+        .iter()
+        .find(|finding| finding.code == "RB002")
+        .unwrap();
     assert_eq!(directive.line, 1);
 }
 
@@ -155,7 +183,10 @@ fn levels_turn_rules_off_or_change_their_severity() {
         &options,
     );
     assert!(!codes(&found).contains(&"RB101"));
-    let column = found.iter().find(|finding| finding.code == "RB102").unwrap();
+    let column = found
+        .iter()
+        .find(|finding| finding.code == "RB102")
+        .unwrap();
     assert_eq!(column.severity, Severity::Warning);
     let error = options.set_level("RB999", Level::Off).unwrap_err();
     assert!(error.contains("RB999"), "{error}");
@@ -190,9 +221,17 @@ fn an_empty_down_is_irreversible_without_a_reason() {
 #[test]
 fn narrowing_needs_the_old_type_from_an_older_migration() {
     let options = LintOptions::new(Dialect::MySql);
-    let found = lint_example("ALTER TABLE users MODIFY COLUMN email VARCHAR(20);", "", &options);
+    let found = lint_example(
+        "ALTER TABLE users MODIFY COLUMN email VARCHAR(20);",
+        "",
+        &options,
+    );
     assert!(codes(&found).contains(&"RB403"), "{found:#?}");
-    let found = lint_example("ALTER TABLE unknown MODIFY COLUMN email VARCHAR(20);", "", &options);
+    let found = lint_example(
+        "ALTER TABLE unknown MODIFY COLUMN email VARCHAR(20);",
+        "",
+        &options,
+    );
     assert!(!codes(&found).contains(&"RB403"), "{found:#?}");
 }
 
@@ -225,8 +264,16 @@ fn only_the_scripts_own_no_transaction_directive_is_judged_needless() {
     fs::create_dir(&migration).unwrap();
     fs::write(migration.join("up.sql"), "CREATE TABLE t (a INT);\n").unwrap();
     fs::write(migration.join("down.sql"), "DROP TABLE t;\n").unwrap();
-    fs::write(migration.join("metadata.toml"), "run_in_transaction = false\n").unwrap();
+    fs::write(
+        migration.join("metadata.toml"),
+        "run_in_transaction = false\n",
+    )
+    .unwrap();
     let loaded = load(dir.path(), &LoadOptions::default()).unwrap();
-    let found = lint(&loaded.migrations, &LintOptions::new(Dialect::Postgres), &|_| true);
+    let found = lint(
+        &loaded.migrations,
+        &LintOptions::new(Dialect::Postgres),
+        &|_| true,
+    );
     assert!(!codes(&found).contains(&"RB704"), "{found:#?}");
 }

@@ -123,6 +123,10 @@ fn required(column: &ast::ColumnDef) -> bool {
         }),
         _ => false,
     });
-    let serial = column.data_type.to_string().to_uppercase().ends_with("SERIAL");
+    let serial = column
+        .data_type
+        .to_string()
+        .to_uppercase()
+        .ends_with("SERIAL");
     not_null && !filled && !serial
 }

@@ -101,7 +101,10 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
 fn up_effect(effect: &Effect, scope: &Scope<'_>, hits: &mut Hits) {
     match effect {
         Effect::DropTable { table } if scope.existing(&key(table)) => {
-            hits.add("RB101", format!("drops table `{table}` and every row in it"));
+            hits.add(
+                "RB101",
+                format!("drops table `{table}` and every row in it"),
+            );
         }
         Effect::DropColumn { table, column }
             if scope.existing(&key(table)) && !rebuilt_column(scope, table, column) =>

@@ -21,7 +21,9 @@ pub(super) const RULES: [Rule; 5] = [
         why: "A unique index or constraint on a table with rows fails if two rows already share the value, which a development database rarely shows.",
         fix: "Check for duplicates first (`SELECT col, count(*) … HAVING count(*) > 1`) and settle them in an earlier migration; on PostgreSQL build the index `CONCURRENTLY` and attach it with `ADD CONSTRAINT … UNIQUE USING INDEX`.",
         bad: example("CREATE UNIQUE INDEX users_email ON users (email);"),
-        good: example("CREATE TABLE invites (code TEXT);\nCREATE UNIQUE INDEX invites_code ON invites (code);"),
+        good: example(
+            "CREATE TABLE invites (code TEXT);\nCREATE UNIQUE INDEX invites_code ON invites (code);",
+        ),
     },
     Rule {
         code: "RB402",
@@ -31,8 +33,12 @@ pub(super) const RULES: [Rule; 5] = [
         dialects: PG_MYSQL,
         why: "Adding a foreign key checks every existing row (failing on orphans) while it locks both tables against writes.",
         fix: "PostgreSQL: `ADD CONSTRAINT … FOREIGN KEY … NOT VALID`, then `VALIDATE CONSTRAINT` in a later statement (which does not block writes). MySQL: delete orphans first.",
-        bad: example("ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id);"),
-        good: example("ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;"),
+        bad: example(
+            "ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id);",
+        ),
+        good: example(
+            "ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
+        ),
     },
     Rule {
         code: "RB403",
@@ -54,7 +60,9 @@ pub(super) const RULES: [Rule; 5] = [
         why: "A new `CHECK` constraint is checked against every existing row (failing if one breaks it) under a lock that blocks writes.",
         fix: "PostgreSQL: add it `NOT VALID`, then `VALIDATE CONSTRAINT` separately. MySQL: fix the rows that break it first.",
         bad: example("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);"),
-        good: example("ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;"),
+        good: example(
+            "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;",
+        ),
     },
     Rule {
         code: "RB405",
@@ -64,7 +72,9 @@ pub(super) const RULES: [Rule; 5] = [
         dialects: PG_MYSQL,
         why: "A primary key on a table with rows fails on duplicate or null values, and builds its index while blocking writes (MySQL copies the table).",
         fix: "Check for duplicates and nulls first; on PostgreSQL build a unique index `CONCURRENTLY` and attach it with `ADD CONSTRAINT … PRIMARY KEY USING INDEX`.",
-        bad: example("CREATE TABLE tags (name TEXT);\nINSERT INTO tags VALUES ('a');\nALTER TABLE users ADD PRIMARY KEY (email);"),
+        bad: example(
+            "CREATE TABLE tags (name TEXT);\nINSERT INTO tags VALUES ('a');\nALTER TABLE users ADD PRIMARY KEY (email);",
+        ),
         good: example("CREATE TABLE tags (name TEXT PRIMARY KEY);"),
     },
 ];
@@ -110,7 +120,9 @@ fn alter_operation(
         } => match constraint {
             TableConstraint::Unique(_) => hits.add(
                 "RB401",
-                format!("adds a unique constraint on `{table}`: it fails if existing rows share a value"),
+                format!(
+                    "adds a unique constraint on `{table}`: it fails if existing rows share a value"
+                ),
             ),
             TableConstraint::ForeignKey(_) if validates(*not_valid) => hits.add(
                 "RB402",

@@ -33,7 +33,9 @@ pub(super) const RULES: [Rule; 8] = [
         why: "`CREATE INDEX` blocks every write to the table until the index is built, minutes on a large table.",
         fix: "`CREATE INDEX CONCURRENTLY`, alone in a migration marked `-- rollback:no-transaction`.",
         bad: example("CREATE INDEX orders_user_id ON orders (user_id);"),
-        good: example("-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);"),
+        good: example(
+            "-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);",
+        ),
     },
     Rule {
         code: "RB302",
@@ -66,7 +68,9 @@ pub(super) const RULES: [Rule; 8] = [
         why: "`SET NOT NULL` scans the whole table under an exclusive lock to check for nulls, unless a validated `CHECK (col IS NOT NULL)` already proves it (PostgreSQL 12+).",
         fix: "Add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it (no exclusive lock), then `SET NOT NULL` and drop the check.",
         bad: example("ALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
-        good: example("ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
+        good: example(
+            "ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+        ),
     },
     Rule {
         code: "RB305",
@@ -77,7 +81,9 @@ pub(super) const RULES: [Rule; 8] = [
         why: "A new column's default that calls a volatile function (`random()`, `gen_random_uuid()`, `clock_timestamp()`, …) is written into every existing row: a table rewrite under an exclusive lock.",
         fix: "Add the column without the default (or with a constant one), set the default afterwards, and backfill existing rows in batches.",
         bad: example("ALTER TABLE orders ADD COLUMN token UUID DEFAULT gen_random_uuid();"),
-        good: example("ALTER TABLE orders ADD COLUMN token UUID;\nALTER TABLE orders ALTER COLUMN token SET DEFAULT gen_random_uuid();"),
+        good: example(
+            "ALTER TABLE orders ADD COLUMN token UUID;\nALTER TABLE orders ALTER COLUMN token SET DEFAULT gen_random_uuid();",
+        ),
     },
     Rule {
         code: "RB306",
@@ -249,7 +255,12 @@ fn add_column(table: &ast::ObjectName, column: &ast::ColumnDef, hits: &mut Hits)
             _ => {}
         }
     }
-    if column.data_type.to_string().to_uppercase().ends_with("SERIAL") {
+    if column
+        .data_type
+        .to_string()
+        .to_uppercase()
+        .ends_with("SERIAL")
+    {
         hits.add(
             "RB307",
             format!(

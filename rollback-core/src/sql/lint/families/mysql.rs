@@ -1,7 +1,9 @@
 //! MySQL and MariaDB `ALTER TABLE`s that cannot run with `ALGORITHM=INSTANT`
 //! or `INPLACE`: they copy the table, blocking writes until the copy is done.
 
-use sqlparser::ast::{self, AlterTableAlgorithm, AlterTableLock, AlterTableOperation, TableConstraint};
+use sqlparser::ast::{
+    self, AlterTableAlgorithm, AlterTableLock, AlterTableOperation, TableConstraint,
+};
 
 use crate::sql::dialect::Dialect;
 use crate::sql::lint::rule::{Family, MYSQL, Rule, Severity, example};
@@ -79,7 +81,10 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
     {
         hits.add(
             "RB504",
-            format!("adds a {} index to `{table}`: the table is rebuilt", view.words[1]),
+            format!(
+                "adds a {} index to `{table}`: the table is rebuilt",
+                view.words[1]
+            ),
         );
     }
     match view.parsed {
@@ -88,11 +93,17 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
         }
         None if view.starts_with(&["ALTER", "TABLE"])
             && view.has_word("CONVERT")
-            && view.words.get(2).is_some_and(|table| scope.existing(&table.to_lowercase())) =>
+            && view
+                .words
+                .get(2)
+                .is_some_and(|table| scope.existing(&table.to_lowercase())) =>
         {
             hits.add(
                 "RB502",
-                format!("converts `{}` to another character set: the table is copied", view.words[2].to_lowercase()),
+                format!(
+                    "converts `{}` to another character set: the table is copied",
+                    view.words[2].to_lowercase()
+                ),
             );
         }
         _ => {}
@@ -158,7 +169,9 @@ fn alter_table(alter: &ast::AlterTable, scope: &Scope<'_>, hits: &mut Hits) {
             ),
             AlterTableOperation::DropPrimaryKey { .. } if !adds_primary_key => hits.add(
                 "RB505",
-                format!("drops the primary key of `{table}` without adding one: the table is copied"),
+                format!(
+                    "drops the primary key of `{table}` without adding one: the table is copied"
+                ),
             ),
             _ => {}
         }

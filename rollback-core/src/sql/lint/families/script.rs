@@ -25,7 +25,9 @@ pub(super) const RULES: [Rule; 4] = [
         why: "A silenced finding without a reason leaves the next reader unable to tell a reviewed exception from a shortcut. The directive does not silence anything without one.",
         fix: "Write why after the code: `-- rollback:lint-ignore RB101 data moved to archive.orders in 0042`.",
         bad: example("-- rollback:lint-ignore RB101\nDROP TABLE orders;"),
-        good: example("-- rollback:lint-ignore RB101 rows moved to orders_archive by 20260101\nDROP TABLE orders;"),
+        good: example(
+            "-- rollback:lint-ignore RB101 rows moved to orders_archive by 20260101\nDROP TABLE orders;",
+        ),
     },
     Rule {
         code: "RB003",
@@ -36,7 +38,9 @@ pub(super) const RULES: [Rule; 4] = [
         why: "A lint-ignore naming a code no rule has (a typo) silences nothing, while looking as if it did.",
         fix: "Use the code the finding prints (`cargo rollback lint` lists it), for example `RB101`.",
         bad: example("-- rollback:lint-ignore RB1O1 typo in the code\nDROP TABLE orders;"),
-        good: example("-- rollback:lint-ignore RB101 rows moved to orders_archive by 20260101\nDROP TABLE orders;"),
+        good: example(
+            "-- rollback:lint-ignore RB101 rows moved to orders_archive by 20260101\nDROP TABLE orders;",
+        ),
     },
     Rule {
         code: "RB004",

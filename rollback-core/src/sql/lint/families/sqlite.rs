@@ -77,7 +77,10 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
                 if let Some(reason) = refused_column(column_def) {
                     hits.add(
                         "RB603",
-                        format!("adds `{}.{}` {reason}: SQLite refuses it", alter.name, column_def.name),
+                        format!(
+                            "adds `{}.{}` {reason}: SQLite refuses it",
+                            alter.name, column_def.name
+                        ),
                     );
                 }
             }
@@ -86,7 +89,10 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
             | AlterTableOperation::DropColumn { .. } => {}
             other => hits.add(
                 "RB602",
-                format!("`ALTER TABLE {} {other}` is not something SQLite can do", alter.name),
+                format!(
+                    "`ALTER TABLE {} {other}` is not something SQLite can do",
+                    alter.name
+                ),
             ),
         }
     }
@@ -94,16 +100,21 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
 
 /// Why SQLite refuses to add this column, if it does.
 fn refused_column(column: &ast::ColumnDef) -> Option<&'static str> {
-    column.options.iter().find_map(|option| match &option.option {
-        ColumnOption::PrimaryKey(_) => Some("as a PRIMARY KEY"),
-        ColumnOption::Unique(_) => Some("as UNIQUE"),
-        ColumnOption::Default(expr) if !constant(expr) => Some("with a default that is not a constant"),
-        ColumnOption::Generated {
-            generation_expr_mode: Some(GeneratedExpressionMode::Stored),
-            ..
-        } => Some("as a STORED generated column"),
-        _ => None,
-    })
+    column
+        .options
+        .iter()
+        .find_map(|option| match &option.option {
+            ColumnOption::PrimaryKey(_) => Some("as a PRIMARY KEY"),
+            ColumnOption::Unique(_) => Some("as UNIQUE"),
+            ColumnOption::Default(expr) if !constant(expr) => {
+                Some("with a default that is not a constant")
+            }
+            ColumnOption::Generated {
+                generation_expr_mode: Some(GeneratedExpressionMode::Stored),
+                ..
+            } => Some("as a STORED generated column"),
+            _ => None,
+        })
 }
 
 /// Whether a default is a constant SQLite accepts in `ADD COLUMN`.

@@ -17,7 +17,9 @@ pub(super) const RULES: [Rule; 7] = [
         why: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY` and `DETACH PARTITION … CONCURRENTLY` cannot run inside a transaction block: the migration fails.",
         fix: "Put the statement alone in a migration marked `-- rollback:no-transaction`.",
         bad: example("CREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);"),
-        good: example("-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);"),
+        good: example(
+            "-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);",
+        ),
     },
     Rule {
         code: "RB702",
@@ -38,7 +40,9 @@ pub(super) const RULES: [Rule; 7] = [
         dialects: POSTGRES,
         why: "`ALTER TYPE … ADD VALUE` fails inside a transaction before PostgreSQL 12; from 12 on, the new value cannot be used until the transaction commits, so a later statement of the migration that uses it fails.",
         fix: "Put `ALTER TYPE … ADD VALUE` in its own migration, marked `-- rollback:no-transaction` on servers older than 12.",
-        bad: example("CREATE TYPE mood AS ENUM ('sad', 'happy');\nALTER TYPE mood ADD VALUE 'calm';"),
+        bad: example(
+            "CREATE TYPE mood AS ENUM ('sad', 'happy');\nALTER TYPE mood ADD VALUE 'calm';",
+        ),
         good: example("-- rollback:no-transaction\nALTER TYPE mood ADD VALUE 'calm';"),
     },
     Rule {
@@ -60,8 +64,12 @@ pub(super) const RULES: [Rule; 7] = [
         dialects: &[Dialect::Postgres, Dialect::Sqlite, Dialect::MySql],
         why: "Outside a transaction each statement commits on its own: if the second fails, the first stays applied and the migration is dirty.",
         fix: "Keep one statement (besides `SET`/`PRAGMA`) per `-- rollback:no-transaction` migration; move the others to migrations of their own.",
-        bad: example("-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);\nCREATE INDEX CONCURRENTLY orders_total ON orders (total);"),
-        good: example("-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);"),
+        bad: example(
+            "-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);\nCREATE INDEX CONCURRENTLY orders_total ON orders (total);",
+        ),
+        good: example(
+            "-- rollback:no-transaction\nCREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);",
+        ),
     },
     Rule {
         code: "RB706",
@@ -83,13 +91,18 @@ pub(super) const RULES: [Rule; 7] = [
         why: "`PRAGMA foreign_keys` does nothing inside a transaction: the script runs with foreign keys as they were.",
         fix: "Mark the migration `-- rollback:no-transaction`, or set it for every connection with `init-sql`.",
         bad: example("PRAGMA foreign_keys = OFF;\nCREATE TABLE notes (body TEXT);"),
-        good: example("-- rollback:no-transaction\nPRAGMA foreign_keys = OFF;\nCREATE TABLE notes (body TEXT);"),
+        good: example(
+            "-- rollback:no-transaction\nPRAGMA foreign_keys = OFF;\nCREATE TABLE notes (body TEXT);",
+        ),
     },
 ];
 
 /// Which statement forms need a script outside a transaction: the rule
 /// that reports them inside one, and what to say.
-fn needs_no_transaction(view: &StatementView<'_>, dialect: Dialect) -> Option<(&'static str, &'static str)> {
+fn needs_no_transaction(
+    view: &StatementView<'_>,
+    dialect: Dialect,
+) -> Option<(&'static str, &'static str)> {
     let concurrently = view.has_word("CONCURRENTLY")
         && (view.starts_with(&["CREATE", "INDEX"])
             || view.starts_with(&["CREATE", "UNIQUE", "INDEX"])
@@ -112,9 +125,14 @@ fn needs_no_transaction(view: &StatementView<'_>, dialect: Dialect) -> Option<(&
             Some(("RB702", "cannot run inside a transaction"))
         }
         Dialect::Postgres
-            if view.starts_with(&["ALTER", "TYPE"]) && view.has_word("ADD") && view.has_word("VALUE") =>
+            if view.starts_with(&["ALTER", "TYPE"])
+                && view.has_word("ADD")
+                && view.has_word("VALUE") =>
         {
-            Some(("RB703", "adds an enum value, unusable before the transaction commits (and refused in one before PostgreSQL 12)"))
+            Some((
+                "RB703",
+                "adds an enum value, unusable before the transaction commits (and refused in one before PostgreSQL 12)",
+            ))
         }
         Dialect::Sqlite if view.starts_with(&["VACUUM"]) => {
             Some(("RB702", "cannot run inside a transaction"))
@@ -132,7 +150,13 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
         return;
     }
     if let Some((code, what)) = needs_no_transaction(view, scope.dialect) {
-        hits.add(code, format!("{} {what}", view.words.join(" ").chars().take(40).collect::<String>()));
+        hits.add(
+            code,
+            format!(
+                "{} {what}",
+                view.words.join(" ").chars().take(40).collect::<String>()
+            ),
+        );
     }
     let control = view.starts_with(&["BEGIN"])
         || view.starts_with(&["START", "TRANSACTION"])
@@ -142,7 +166,10 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
     if control {
         hits.add(
             "RB706",
-            format!("`{}` ends or opens a transaction inside the one the script runs in", view.words[0]),
+            format!(
+                "`{}` ends or opens a transaction inside the one the script runs in",
+                view.words[0]
+            ),
         );
     }
 }
