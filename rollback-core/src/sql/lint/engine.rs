@@ -178,6 +178,7 @@ fn walk(
         created: Default::default(),
         created_indexes: Default::default(),
         rebuilt: rebuilt_tables(&analyzed),
+        dropped: dropped_tables(&analyzed),
         renamed_into: renamed_columns(&parsed, dialect),
         says_no_transaction: read_directives(script.sql()).is_ok_and(|d| d.no_transaction),
         foreign_keys_off: false,
@@ -250,6 +251,18 @@ fn rebuilt_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<
         .flat_map(|statement| &statement.effects)
         .filter_map(|effect| match effect {
             Effect::RebuildTable { table, .. } => Some(super::schema::key(table)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The tables the script drops.
+fn dropped_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<String> {
+    analyzed
+        .iter()
+        .flat_map(|statement| &statement.effects)
+        .filter_map(|effect| match effect {
+            Effect::DropTable { table } => Some(super::schema::key(table)),
             _ => None,
         })
         .collect()

@@ -46,6 +46,8 @@ pub(super) struct Table {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Schema {
     tables: BTreeMap<String, Table>,
+    /// Each named index's table (index names lowercase).
+    indexes: BTreeMap<String, String>,
 }
 
 impl Schema {
@@ -77,6 +79,11 @@ impl Schema {
             .any(|(name, known)| name != table && known.references.contains(table))
     }
 
+    /// The table of a known index.
+    pub(super) fn index_table(&self, index: &str) -> Option<&str> {
+        self.indexes.get(index).map(String::as_str)
+    }
+
     /// Records what a statement does to the tables.
     pub(super) fn apply(&mut self, statement: &ast::Statement, dialect: Dialect) {
         use ast::Statement as S;
@@ -97,6 +104,14 @@ impl Schema {
                     self.alter(&name, operation, dialect);
                 }
             }
+            S::CreateIndex(index) => {
+                if let Some(name) = &index.name {
+                    self.indexes.insert(
+                        name.to_string().to_lowercase(),
+                        key_of(&index.table_name, dialect),
+                    );
+                }
+            }
             S::Drop {
                 object_type: ObjectType::Table,
                 names,
@@ -104,6 +119,15 @@ impl Schema {
             } => {
                 for name in names {
                     self.tables.remove(&key_of(name, dialect));
+                }
+            }
+            S::Drop {
+                object_type: ObjectType::Index,
+                names,
+                ..
+            } => {
+                for name in names {
+                    self.indexes.remove(&name.to_string().to_lowercase());
                 }
             }
             S::RenameTable(renames) => {

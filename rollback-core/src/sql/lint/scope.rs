@@ -73,6 +73,9 @@ pub(super) struct Scope<'a> {
     pub created: BTreeSet<String>,
     /// Indexes created earlier in this script (lowercase names).
     pub created_indexes: BTreeSet<String>,
+    /// Tables this script drops, anywhere in it: what locks them does not
+    /// matter.
+    pub dropped: BTreeSet<String>,
     /// Tables this script rebuilds (SQLite's copy-and-rename).
     pub rebuilt: BTreeSet<String>,
     /// Columns some statement of the script renames another column to, as

@@ -277,3 +277,14 @@ fn only_the_scripts_own_no_transaction_directive_is_judged_needless() {
     );
     assert!(!codes(&found).contains(&"RB704"), "{found:#?}");
 }
+
+#[test]
+fn dropping_an_index_before_its_table_takes_no_lock_worth_reporting() {
+    let options = LintOptions::new(Dialect::Postgres);
+    let found = lint_example(
+        "CREATE TABLE notes (body TEXT);\nCREATE INDEX notes_body ON notes (body);",
+        "DROP INDEX notes_body;\nDROP TABLE notes;",
+        &options,
+    );
+    assert!(!codes(&found).contains(&"RB302"), "{found:#?}");
+}

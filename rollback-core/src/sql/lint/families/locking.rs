@@ -152,7 +152,11 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
         }) if !view.has_word("CONCURRENTLY") => {
             for name in names {
                 let index = name.to_string().to_lowercase();
-                if !scope.created_indexes.contains(&index) {
+                let table_dropped = scope
+                    .schema
+                    .index_table(&index)
+                    .is_some_and(|table| scope.dropped.contains(table));
+                if !scope.created_indexes.contains(&index) && !table_dropped {
                     hits.add(
                         "RB302",
                         format!("drops index `{name}` without CONCURRENTLY"),
