@@ -179,6 +179,7 @@ fn walk(
         created_indexes: Default::default(),
         rebuilt: rebuilt_tables(&analyzed),
         dropped: dropped_tables(&analyzed),
+        renamed_from: Default::default(),
         renamed_into: renamed_columns(&parsed, dialect),
         says_no_transaction: read_directives(script.sql()).is_ok_and(|d| d.no_transaction),
         foreign_keys_off: false,
@@ -328,6 +329,7 @@ fn record(statement: &ast::Statement, scope: &mut Scope<'_>, created: &mut Creat
                         let (ast::RenameTableNameKind::As(to) | ast::RenameTableNameKind::To(to)) =
                             table_name;
                         let to = key_of(to, dialect);
+                        scope.renamed_from.insert(to.clone(), table.clone());
                         if scope.created.contains(&table) {
                             scope.created.insert(to.clone());
                             created.tables.insert(to.clone());
@@ -341,6 +343,14 @@ fn record(statement: &ast::Statement, scope: &mut Scope<'_>, created: &mut Creat
                     }
                     _ => {}
                 }
+            }
+        }
+        S::RenameTable(renames) => {
+            for rename in renames {
+                scope.renamed_from.insert(
+                    key_of(&rename.new_name, dialect),
+                    key_of(&rename.old_name, dialect),
+                );
             }
         }
         _ => {}

@@ -76,6 +76,8 @@ pub(super) struct Scope<'a> {
     /// Tables this script drops, anywhere in it: what locks them does not
     /// matter.
     pub dropped: BTreeSet<String>,
+    /// Tables renamed earlier in this script: new name to old name (keys).
+    pub renamed_from: std::collections::BTreeMap<String, String>,
     /// Tables this script rebuilds (SQLite's copy-and-rename).
     pub rebuilt: BTreeSet<String>,
     /// Columns some statement of the script renames another column to, as
@@ -101,6 +103,15 @@ impl Scope<'_> {
     /// [`existing`](Self::existing) for a table named in the AST.
     pub(super) fn existing_name(&self, name: &ast::ObjectName) -> bool {
         self.existing(&super::schema::key_of(name, self.dialect))
+    }
+
+    /// Whether dropping `table` ends a rebuild: the script renamed a table
+    /// to it and then created a new table under the old name (rename away,
+    /// create, copy, drop).
+    pub(super) fn ends_rebuild(&self, table: &str) -> bool {
+        self.renamed_from
+            .get(table)
+            .is_some_and(|old| self.created.contains(old))
     }
 
     /// Whether this is the up.

@@ -288,3 +288,23 @@ fn dropping_an_index_before_its_table_takes_no_lock_worth_reporting() {
     );
     assert!(!codes(&found).contains(&"RB302"), "{found:#?}");
 }
+
+#[test]
+fn dropping_the_old_copy_at_the_end_of_a_rebuild_loses_nothing() {
+    let options = LintOptions::new(Dialect::Postgres);
+    let found = lint_example(
+        "ALTER TABLE orders RENAME TO orders_old;\nCREATE TABLE orders (id BIGINT PRIMARY KEY, user_id INTEGER, total INTEGER);\nINSERT INTO orders SELECT * FROM orders_old;\nDROP TABLE orders_old;",
+        "",
+        &options,
+    );
+    assert!(!codes(&found).contains(&"RB101"), "{found:#?}");
+    let found = lint_example(
+        "ALTER TABLE orders RENAME TO orders_old;\nDROP TABLE orders_old;",
+        "",
+        &options,
+    );
+    assert!(
+        codes(&found).contains(&"RB101"),
+        "no new table, the rows are gone: {found:#?}"
+    );
+}

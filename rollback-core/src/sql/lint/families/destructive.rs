@@ -100,7 +100,9 @@ pub(super) fn check(view: &StatementView<'_>, scope: &Scope<'_>, hits: &mut Hits
 
 fn up_effect(effect: &Effect, scope: &Scope<'_>, hits: &mut Hits) {
     match effect {
-        Effect::DropTable { table } if scope.existing(&key(table)) => {
+        Effect::DropTable { table }
+            if scope.existing(&key(table)) && !scope.ends_rebuild(&key(table)) =>
+        {
             hits.add(
                 "RB101",
                 format!("drops table `{table}` and every row in it"),
@@ -139,7 +141,9 @@ fn up_effect(effect: &Effect, scope: &Scope<'_>, hits: &mut Hits) {
 }
 
 fn down_effect(effect: &Effect, up: &Created, scope: &Scope<'_>, hits: &mut Hits) {
-    let older = |table: &TableName| scope.existing(&key(table)) && !up.table(table);
+    let older = |table: &TableName| {
+        scope.existing(&key(table)) && !up.table(table) && !scope.ends_rebuild(&key(table))
+    };
     match effect {
         Effect::DropTable { table } | Effect::Truncate { table } if older(table) => {
             hits.add(
