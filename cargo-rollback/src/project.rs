@@ -44,7 +44,18 @@ struct PackageConfig {
 impl Project {
     /// Resolves the project for the current directory.
     pub fn resolve(global: &GlobalArgs) -> Result<Project> {
-        let package = if global.source.is_some() && global.package.is_none() {
+        Project::resolve_where(global, global.source.is_some())
+    }
+
+    /// Resolves the settings for a command given its folders on the command
+    /// line (`lint PATHS`): as with `--source`, the package only adds its
+    /// settings, if one can be told.
+    pub fn resolve_for_paths(global: &GlobalArgs) -> Result<Project> {
+        Project::resolve_where(global, true)
+    }
+
+    fn resolve_where(global: &GlobalArgs, folder_given: bool) -> Result<Project> {
+        let package = if folder_given && global.package.is_none() {
             // The folder is given; a package only adds its settings, if there is one.
             find_manifest()
                 .and_then(|_| metadata().ok())
@@ -96,11 +107,6 @@ impl Project {
         }
         Ok(loaded.migrations)
     }
-}
-
-/// Whether the current directory is inside a cargo project.
-pub fn in_cargo_project() -> bool {
-    find_manifest().is_some()
 }
 
 fn find_manifest() -> Option<PathBuf> {

@@ -40,13 +40,12 @@ struct Wanted {
 }
 
 pub fn run(global: &GlobalArgs, args: &LintArgs<'_>, output: Output) -> Result<u8> {
-    let project = if args.paths.is_empty() || global.source.is_some() || project::in_cargo_project()
-    {
-        Some(Project::resolve(global)?)
+    let project = if args.paths.is_empty() {
+        Project::resolve(global)?
     } else {
-        None
+        Project::resolve_for_paths(global)?
     };
-    let config = match project.as_ref().and_then(|project| project.lint.as_ref()) {
+    let config = match &project.lint {
         Some((manifest, table)) => Config::read(manifest, table)?,
         None => Config::default(),
     };
@@ -59,9 +58,10 @@ pub fn run(global: &GlobalArgs, args: &LintArgs<'_>, output: Output) -> Result<u
             ))
         })?;
     }
-    let paths = match &project {
-        Some(project) if args.paths.is_empty() => vec![project.migrations.clone()],
-        _ => args.paths.to_vec(),
+    let paths = if args.paths.is_empty() {
+        vec![project.migrations.clone()]
+    } else {
+        args.paths.to_vec()
     };
     let changed = args.since.map(changed_since).transpose()?;
     let load_options = LoadOptions {

@@ -215,8 +215,9 @@ fn walk(
                 code,
                 message,
             }));
-            if let Some(parsed) = parsed {
-                record(parsed, &mut scope, &mut created);
+            match parsed {
+                Some(parsed) => record(parsed, &mut scope, &mut created),
+                None => record_unparsed_create(&view, &mut scope, &mut created),
             }
             if view.starts_with(&["PRAGMA", "FOREIGN_KEYS"]) {
                 scope.foreign_keys_off = view
@@ -292,6 +293,24 @@ fn renamed_columns(
         }
     }
     renamed
+}
+
+/// A `CREATE TABLE` the parser cannot read still creates its table: what
+/// the script does to it afterwards is to a new table.
+fn record_unparsed_create(view: &StatementView<'_>, scope: &mut Scope<'_>, created: &mut Created) {
+    if !view.starts_with(&["CREATE", "TABLE"]) {
+        return;
+    }
+    let name = if view.starts_with(&["CREATE", "TABLE", "IF", "NOT", "EXISTS"]) {
+        view.words.get(5)
+    } else {
+        view.words.get(2)
+    };
+    if let Some(name) = name {
+        let table = name.to_lowercase();
+        scope.created.insert(table.clone());
+        created.tables.insert(table);
+    }
 }
 
 /// Updates the scope with what a statement created, after its checks ran.
