@@ -340,3 +340,24 @@ fn rules_are_listed() {
     assert!(run.stdout.lines().count() >= 30, "{}", run.stdout);
     assert!(run.stdout.contains("RB301 warning"), "{}", run.stdout);
 }
+
+#[test]
+fn docs_lint_md_shows_every_rule() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/lint.md"))
+        .expect("docs/lint.md");
+    let run = Project::new().run(&["lint", "--rules", "--format", "json"]);
+    run.success();
+    for rule in run.json().as_array().unwrap() {
+        let heading = format!(
+            "### {} {}",
+            rule["code"].as_str().unwrap(),
+            rule["name"].as_str().unwrap()
+        );
+        assert!(docs.contains(&heading), "docs/lint.md lacks `{heading}`");
+        let bad = rule["bad"]["up"].as_str().unwrap();
+        assert!(
+            docs.contains(bad),
+            "docs/lint.md lacks the bad example of {heading}"
+        );
+    }
+}
