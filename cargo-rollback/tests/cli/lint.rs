@@ -361,3 +361,29 @@ fn docs_lint_md_shows_every_rule() {
         );
     }
 }
+
+#[test]
+fn the_dialect_comes_from_the_database_url_without_connecting() {
+    let project = Project::new();
+    project
+        .migration(
+            "1_users",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+            "DROP TABLE users;",
+        )
+        .migration(
+            "2_index",
+            "CREATE INDEX users_name ON users (name);",
+            "DROP INDEX users_name;",
+        );
+    let migrations = project.migrations();
+    // Nothing listens on port 1: lint reads the URL's kind and never connects.
+    let run = project.run_bare(&[
+        "lint",
+        migrations.to_str().unwrap(),
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+    ]);
+    run.success();
+    assert!(run.stdout.contains("warning[RB301]"), "{}", run.stdout);
+}

@@ -3,7 +3,7 @@
 //! statement through every family's checks, then lint-ignores and the
 //! configured severities.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlparser::ast;
 use sqlparser::parser::Parser;
@@ -237,7 +237,6 @@ fn walk(
         code,
         message,
     }));
-    drop(views);
     let hits = apply_ignores(hits, &ignore::read(script.sql()), &analyzed);
     Walked {
         schema: scope.schema,
@@ -247,7 +246,7 @@ fn walk(
 }
 
 /// The tables the script rebuilds (SQLite's copy and rename).
-fn rebuilt_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<String> {
+fn rebuilt_tables(analyzed: &[AnalyzedStatement]) -> BTreeSet<String> {
     analyzed
         .iter()
         .flat_map(|statement| &statement.effects)
@@ -259,7 +258,7 @@ fn rebuilt_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<
 }
 
 /// The tables the script drops.
-fn dropped_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<String> {
+fn dropped_tables(analyzed: &[AnalyzedStatement]) -> BTreeSet<String> {
     analyzed
         .iter()
         .flat_map(|statement| &statement.effects)
@@ -274,8 +273,8 @@ fn dropped_tables(analyzed: &[AnalyzedStatement]) -> std::collections::BTreeSet<
 fn renamed_columns(
     parsed: &[Result<Vec<ast::Statement>, String>],
     dialect: Dialect,
-) -> std::collections::BTreeSet<(String, String)> {
-    let mut renamed = std::collections::BTreeSet::new();
+) -> BTreeSet<(String, String)> {
+    let mut renamed = BTreeSet::new();
     for statement in parsed.iter().flatten().flatten() {
         let ast::Statement::AlterTable(alter) = statement else {
             continue;

@@ -2,7 +2,7 @@
 //! and the analysis's effects) and the script around it (which direction,
 //! in a transaction or not, which tables it created before this statement).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlparser::ast;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -77,7 +77,7 @@ pub(super) struct Scope<'a> {
     /// matter.
     pub dropped: BTreeSet<String>,
     /// Tables renamed earlier in this script: new name to old name (keys).
-    pub renamed_from: std::collections::BTreeMap<String, String>,
+    pub renamed_from: BTreeMap<String, String>,
     /// Tables this script rebuilds (SQLite's copy-and-rename).
     pub rebuilt: BTreeSet<String>,
     /// Columns some statement of the script renames another column to, as
