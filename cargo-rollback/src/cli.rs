@@ -239,6 +239,27 @@ pub enum Command {
     },
     /// Check the migrations folder: pairs, versions, empty downs, directives
     Check,
+    /// Check migrations before they run: data loss, breaking renames, long
+    /// locks, statements that fail on real data, transaction boundaries
+    /// (rules and codes: docs/lint.md)
+    #[command(
+        after_help = "Exit codes: 0 no error-level finding, 1 an error-level finding, 2 bad input."
+    )]
+    Lint {
+        /// Migration folders, migrations (a diesel folder) or migration files
+        /// [default: the project's migrations folder]
+        paths: Vec<PathBuf>,
+        /// Lint only the migrations added or changed since this git revision
+        #[arg(long, value_name = "REF")]
+        since: Option<String>,
+        /// The database the SQL is written for [default: `dialect` in
+        /// `[package.metadata.rollback.lint]`, else DATABASE_URL's]
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        /// List the rules instead (with their examples in --format json)
+        #[arg(long, conflicts_with_all = ["paths", "since"])]
+        rules: bool,
+    },
     /// Show the audit log of applies, reverts, restores and repairs
     Log {
         /// How many of the newest entries to show
@@ -321,6 +342,21 @@ pub enum Format {
     Markdown,
     /// JUnit XML, one test case per migration (`verify` only)
     Junit,
+    /// SARIF 2.1.0, for code scanning (`lint` only)
+    Sarif,
+    /// GitHub Actions workflow annotations (`lint` only)
+    Github,
+}
+
+/// `lint --dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// SQLite
+    Sqlite,
+    /// PostgreSQL
+    Postgres,
+    /// MySQL and MariaDB
+    Mysql,
 }
 
 /// `--empty-down`.

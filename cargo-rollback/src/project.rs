@@ -34,6 +34,8 @@ pub struct Project {
     pub backup_database: Option<String>,
     /// `backup-retention`: how long backups are kept.
     pub backup_retention: Option<Duration>,
+    /// `[package.metadata.rollback.lint]`, with the manifest it is in (for messages).
+    pub lint: Option<(String, Value)>,
 }
 
 /// `[package.metadata.rollback]`.
@@ -44,12 +46,24 @@ struct PackageConfig {
     init_sql: Option<String>,
     backup_database: Option<String>,
     backup_retention: Option<Duration>,
+    lint: Option<(String, Value)>,
 }
 
 impl Project {
     /// Resolves the project for the current directory.
     pub fn resolve(global: &GlobalArgs) -> Result<Project> {
-        let package = if global.source.is_some() && global.package.is_none() {
+        Project::resolve_where(global, global.source.is_some())
+    }
+
+    /// Resolves the settings for a command given its folders on the command
+    /// line (`lint PATHS`): as with `--source`, the package only adds its
+    /// settings, if one can be told.
+    pub fn resolve_for_paths(global: &GlobalArgs) -> Result<Project> {
+        Project::resolve_where(global, true)
+    }
+
+    fn resolve_where(global: &GlobalArgs, folder_given: bool) -> Result<Project> {
+        let package = if folder_given && global.package.is_none() {
             // The folder is given; a package only adds its settings, if there is one.
             find_manifest()
                 .and_then(|_| metadata().ok())
@@ -83,6 +97,7 @@ impl Project {
             init_sql: global.init_sql.clone().or(config.init_sql),
             backup_database: config.backup_database,
             backup_retention: config.backup_retention,
+            lint: config.lint,
         })
     }
 
@@ -221,6 +236,9 @@ fn read_config(package: &Package) -> Result<PackageConfig> {
         init_sql: text("init-sql")?,
         backup_database: text("backup-database")?,
         backup_retention,
+        lint: table
+            .get("lint")
+            .map(|lint| (manifest.to_string(), lint.clone())),
     })
 }
 

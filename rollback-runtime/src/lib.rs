@@ -68,7 +68,7 @@ pub mod migration {
 }
 
 /// What `rollback-core` reads from SQL: dialects, statement classes and
-/// their effects, table names.
+/// their effects, table names, and the migration linter (`lint`).
 pub mod sql {
-    pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
+    pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName, lint};
 }

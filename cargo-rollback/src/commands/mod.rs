@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod generate;
 mod init;
+mod lint;
 mod log;
 mod new;
 mod plan;
@@ -37,6 +38,14 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     }
     if output.format == Format::Junit && !matches!(cli.command, Some(Command::Verify { .. })) {
         return Err(UsageError("--format junit is for `cargo rollback verify`".to_owned()).into());
+    }
+    if matches!(output.format, Format::Sarif | Format::Github)
+        && !matches!(cli.command, Some(Command::Lint { .. }))
+    {
+        return Err(UsageError(
+            "--format sarif and github are for `cargo rollback lint`".to_owned(),
+        )
+        .into());
     }
     match cli.command {
         None => revert::run(global, &cli.revert, output).await,
@@ -80,6 +89,22 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
             generate::run(global, &args, output).await
         }
         Some(Command::Check) => check::run(global, output),
+        Some(Command::Lint {
+            paths,
+            since,
+            dialect,
+            rules,
+        }) => {
+            if rules {
+                return lint::list_rules(output);
+            }
+            let args = lint::LintArgs {
+                paths: &paths,
+                since: since.as_deref(),
+                dialect,
+            };
+            lint::run(global, &args, output)
+        }
         Some(Command::Log { limit }) => log::run(global, limit, output).await,
         Some(Command::Repair { version, pending }) => {
             repair::run(global, &version, pending, output).await

@@ -36,7 +36,9 @@ pub async fn run(
         Format::Json => output.json_value(&plan),
         Format::Markdown => print_line(&plan_text::markdown(&plan)),
         // JUnit is refused for every command but verify before this runs.
-        Format::Human | Format::Junit => print_line(&plan_text::human(&plan)),
+        Format::Human | Format::Junit | Format::Sarif | Format::Github => {
+            print_line(&plan_text::human(&plan))
+        }
     }
     Ok(SUCCESS)
 }

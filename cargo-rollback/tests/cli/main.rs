@@ -17,6 +17,8 @@ mod confirmation;
 mod corpus;
 mod corpus_verify;
 mod generate;
+mod lint;
+mod lint_corpus;
 mod mysql;
 mod plan;
 mod prune;
