@@ -8,7 +8,7 @@ use rollback_core::sql::split;
 use crate::dialect::Driver;
 use crate::error::{Error, Result, StatementError, display_chain};
 use crate::progress::{Event, Progress};
-use crate::records::MIGRATIONS_TABLE;
+use crate::records::{MIGRATIONS_TABLE, ScriptProgress};
 use crate::telemetry;
 
 /// A script about to run, and where it came from, for error messages.
@@ -22,6 +22,13 @@ pub(crate) struct ScriptRun<'a> {
     /// Where the migration stays when a statement fails: "applied" (a
     /// down) or "pending" (an up).
     pub stays: &'static str,
+    /// The 1-based statement to start at: 1, or later when a dirty
+    /// migration is resumed.
+    pub from: usize,
+    /// For a script that runs outside a transaction, its progress row: the
+    /// step opened with it at statement `from`, and it is written again,
+    /// durably, before each statement after that.
+    pub progress: Option<ScriptProgress>,
 }
 
 /// Runs a script statement by statement, so that a failure names its statement
@@ -34,7 +41,17 @@ pub(crate) async fn run_script(
 ) -> Result<()> {
     let statements = split(script.sql, driver.dialect());
     let total = statements.len();
-    for (index, statement) in statements.into_iter().enumerate() {
+    let mut marker = script.progress.clone();
+    let first = script.from.max(1) - 1;
+    for (index, statement) in statements.into_iter().enumerate().skip(first) {
+        if let Some(marker) = marker.as_mut().filter(|_| index > first) {
+            marker.statement = i64::try_from(index + 1).unwrap_or(i64::MAX);
+            driver
+                .tracking()
+                .save_progress(marker)
+                .await
+                .map_err(Error::database("recording the migration's progress"))?;
+        }
         progress(&Event::Statement {
             index: index + 1,
             total,

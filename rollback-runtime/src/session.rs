@@ -4,6 +4,7 @@
 
 mod backups;
 mod options;
+mod resume;
 mod step;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,8 @@ use crate::records::{
     AppliedList, AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation,
 };
 use crate::state::{
-    self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
+    self, DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, StoppedAt,
+    refuse_dirty, resolve_down,
 };
 use crate::target::Target;
 use crate::telemetry;
@@ -99,6 +101,10 @@ pub enum RepairMode {
 pub struct Session {
     driver: Box<dyn Driver>,
     url: DatabaseUrl,
+    /// Whether this session has made sure `_rollback_progress` exists
+    /// (created by the first step that needs it, so that a database an older
+    /// version set up gets it too).
+    progress_table: bool,
 }
 
 impl Session {
@@ -112,7 +118,11 @@ impl Session {
     /// the lock and any init SQL stay off the pool.
     pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
         let (driver, url) = dialect::open(target, options).await?;
-        Ok(Session { driver, url })
+        Ok(Session {
+            driver,
+            url,
+            progress_table: false,
+        })
     }
 
     /// The database's dialect.
@@ -156,9 +166,23 @@ impl Session {
     }
 
     /// The state of every migration of `set` and of the database.
+    /// A dirty migration's line says where its script stopped, read from
+    /// `_rollback_progress` only when one is dirty.
     pub async fn status(&mut self, set: &MigrationSet) -> Result<Vec<MigrationStatus>> {
         let applied = self.applied().await?;
-        Ok(state::statuses(set, &applied))
+        let mut lines = state::statuses(set, &applied);
+        if lines.iter().any(|line| line.state == MigrationState::Dirty) {
+            let progress = self.progress_rows().await?;
+            for line in &mut lines {
+                if line.state == MigrationState::Dirty {
+                    line.stopped_at = progress
+                        .iter()
+                        .find(|progress| progress.version == line.version)
+                        .map(StoppedAt::of);
+                }
+            }
+        }
+        Ok(lines)
     }
 
     /// The newest `limit` audit rows, oldest first.
@@ -598,6 +622,11 @@ impl Session {
                     .map_err(Error::database(writing))?;
             }
         }
+        self.driver
+            .tracking()
+            .delete_progress(&row.version)
+            .await
+            .map_err(Error::database(writing))?;
         self.audit(Operation::Repair, &row.version, &row.name, started, None, 0)
             .await
     }

@@ -10,6 +10,7 @@ mod log;
 mod new;
 mod plan;
 mod repair;
+mod resume;
 mod restore;
 mod revert;
 mod status;
@@ -81,6 +82,9 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         Some(Command::Log { limit }) => log::run(global, limit, output).await,
         Some(Command::Repair { version, pending }) => {
             repair::run(global, &version, pending, output).await
+        }
+        Some(Command::Resume { version, from }) => {
+            resume::run(global, &version, from, output).await
         }
         Some(Command::Init) => init::run(global, output),
         Some(Command::Completions { shell }) => completions::run(shell),

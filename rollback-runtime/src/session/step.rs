@@ -14,7 +14,9 @@ use crate::error::{Error, Result, display_chain};
 use crate::execute::{ScriptRun, run_script};
 use crate::plan;
 use crate::progress::{Event, Progress};
-use crate::records::{AppliedMigration, LogEntry, Operation, StepRecord, TrackingChange};
+use crate::records::{
+    AppliedMigration, Direction, LogEntry, Operation, ScriptProgress, StepRecord, TrackingChange,
+};
 use crate::state::DownScript;
 
 impl Session {
@@ -36,10 +38,18 @@ impl Session {
                 .map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = migration.to_string();
+        let marker = mark_dirty.then(|| {
+            self.progress_of(
+                &row.version,
+                Direction::Up,
+                migration.up().sql(),
+                migration.up().checksum(),
+            )
+        });
         let outcome = async {
-            if mark_dirty {
+            if let Some(marker) = &marker {
                 row.dirty = true;
-                self.begin_dirty(no_transaction, &row).await?;
+                self.begin_dirty(no_transaction, &row, marker).await?;
             }
             let script = ScriptRun {
                 migration: &label,
@@ -48,6 +58,8 @@ impl Session {
                 path: Some(migration.up_path()),
                 first_line: migration.up().first_line(),
                 stays: "pending",
+                from: 1,
+                progress: marker.clone(),
             };
             run_script(&mut *self.driver, &script, progress).await?;
             row.dirty = false;
@@ -68,7 +80,7 @@ impl Session {
                 TrackingChange::Save(&row),
             )
             .await;
-        if let Err(error) = &finished
+        let cleared = if let Err(error) = &finished
             && mark_dirty
             && self.left_nothing(error, migration.up().sql(), no_transaction)
         {
@@ -77,6 +89,12 @@ impl Session {
                 .delete_applied(version)
                 .await
                 .map_err(Error::database(writing))?;
+            true
+        } else {
+            false
+        };
+        if mark_dirty && (finished.is_ok() || cleared) {
+            self.forget_progress(version).await?;
         }
         finished?;
         Ok(Step {
@@ -117,11 +135,19 @@ impl Session {
             opening.map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = row.label();
+        let marker = mark_dirty.then(|| {
+            self.progress_of(
+                &row.version,
+                Direction::Down,
+                &down.sql,
+                &rollback_core::checksum(&down.sql),
+            )
+        });
         let outcome = async {
-            if mark_dirty {
+            if let Some(marker) = &marker {
                 let mut dirty = row.clone();
                 dirty.dirty = true;
-                self.begin_dirty(no_transaction, &dirty).await?;
+                self.begin_dirty(no_transaction, &dirty, marker).await?;
             }
             if take_backup && !mark_dirty {
                 taken = self.back_up(row, down, &mut *progress).await?;
@@ -133,6 +159,8 @@ impl Session {
                 path: down.path.as_deref(),
                 first_line: down.first_line,
                 stays: "applied",
+                from: 1,
+                progress: marker.clone(),
             };
             run_script(&mut *self.driver, &script, progress).await
         }
@@ -150,7 +178,7 @@ impl Session {
                 TrackingChange::Delete(&row.version),
             )
             .await;
-        if let Err(error) = &finished
+        let cleared = if let Err(error) = &finished
             && mark_dirty
             && self.left_nothing(error, &down.sql, no_transaction)
         {
@@ -159,6 +187,12 @@ impl Session {
                 .save_applied(row)
                 .await
                 .map_err(Error::database(writing))?;
+            true
+        } else {
+            false
+        };
+        if mark_dirty && (finished.is_ok() || cleared) {
+            self.forget_progress(&row.version).await?;
         }
         finished?;
         Ok(Step {
@@ -171,20 +205,66 @@ impl Session {
         })
     }
 
-    /// Opens a step that cannot roll its changes back, recording `row` dirty
-    /// as its first write (in the same round trip as the `BEGIN` on MySQL).
-    /// A no-transaction step runs in autocommit, so the marker commits at
-    /// once. On MySQL the marker is the first write of the step's
-    /// transaction, and the implicit commit that MySQL makes before every DDL
-    /// statement commits it before the script's first DDL takes effect: the
-    /// marker is durable before anything it guards, for one commit less per
-    /// migration than committing it on its own. A step whose script fails
-    /// before any DDL rolls back, marker and all, leaving nothing.
-    async fn begin_dirty(&mut self, no_transaction: bool, row: &AppliedMigration) -> Result<()> {
+    /// Opens a step that cannot roll its changes back, recording its
+    /// `progress` and `row` dirty as its first writes (in the same round
+    /// trip as the `BEGIN` on MySQL). A no-transaction step runs in
+    /// autocommit, so the marker commits at once. On MySQL the marker is the
+    /// first write of the step's transaction, and the implicit commit that
+    /// MySQL makes before every DDL statement commits it before the
+    /// script's first DDL takes effect: the marker is durable before
+    /// anything it guards, for one commit less per migration than committing
+    /// it on its own. A step whose script fails before any DDL rolls back,
+    /// marker and all, leaving nothing.
+    pub(super) async fn begin_dirty(
+        &mut self,
+        no_transaction: bool,
+        row: &AppliedMigration,
+        progress: &ScriptProgress,
+    ) -> Result<()> {
+        if !self.progress_table {
+            self.driver
+                .tracking()
+                .create_progress()
+                .await
+                .map_err(Error::database("creating _rollback_progress"))?;
+            self.progress_table = true;
+        }
         self.driver
-            .begin_dirty_step(no_transaction, row)
+            .begin_dirty_step(no_transaction, row, progress)
             .await
             .map_err(Error::database("recording the migration dirty"))
+    }
+
+    /// The progress row of a script about to run outside a transaction, at
+    /// its first statement.
+    pub(super) fn progress_of(
+        &self,
+        version: &str,
+        direction: Direction,
+        sql: &str,
+        checksum: &str,
+    ) -> ScriptProgress {
+        ScriptProgress {
+            version: version.to_owned(),
+            direction,
+            statement: 1,
+            statements: i64::try_from(split(sql, self.dialect()).len()).unwrap_or(i64::MAX),
+            checksum: checksum.to_owned(),
+        }
+    }
+
+    /// Forgets a dirty step's progress once its tracking row no longer
+    /// needs it: after a success, or a failure that left nothing (the row
+    /// clean or gone again). A step left dirty keeps it: that is how far it
+    /// got. A crash before this leaves a progress row beside a clean row,
+    /// which means nothing and is replaced before the row is next marked
+    /// dirty. On MySQL the delete joins the step's record, in its commit.
+    pub(super) async fn forget_progress(&mut self, version: &str) -> Result<()> {
+        self.driver
+            .tracking()
+            .delete_progress(version)
+            .await
+            .map_err(Error::database("clearing _rollback_progress"))
     }
 
     /// Copies what `down` destroys, as the database stands right before it.
