@@ -20,6 +20,7 @@ mod plan;
 mod rehearsal;
 mod safety;
 mod timeouts;
+mod torture;
 mod verbose;
 mod verify;
 

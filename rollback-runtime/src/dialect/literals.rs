@@ -6,7 +6,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE, PROGRESS_TABLE, ScriptProgress};
+use crate::records::{
+    AppliedMigration, LogEntry, MIGRATIONS_TABLE, PROGRESS_TABLE, ScriptProgress,
+};
 
 /// How one backend writes a text and a timestamp as literals that no
 /// session setting can misread.

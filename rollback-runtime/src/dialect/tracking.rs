@@ -8,9 +8,9 @@ use sqlx::query::Query;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
 use super::connection::MigrationConnection;
+use super::statements::SELECT_PROGRESS;
 #[cfg(doc)]
 use super::statements::TrackingSql;
-use super::statements::SELECT_PROGRESS;
 use crate::records::{
     AppliedList, AppliedMigration, Direction, LogEntry, Operation, Outcome, ScriptProgress,
 };

@@ -11,9 +11,7 @@ use super::{Session, Step};
 use crate::error::{Error, Refusal, Result};
 use crate::execute::{ScriptRun, run_script};
 use crate::progress::{Event, Progress};
-use crate::records::{
-    AppliedMigration, Direction, Operation, ScriptProgress, TrackingChange,
-};
+use crate::records::{AppliedMigration, Direction, Operation, ScriptProgress, TrackingChange};
 use crate::state::{self, DownChoice, DownScript, MigrationState};
 use crate::telemetry;
 
