@@ -155,7 +155,7 @@ impl Session {
             change,
         )
         .await?;
-        self.forget_progress(&row.version).await?;
+        self.forget_progress(&row.version).await;
         let step = Step {
             operation,
             version: row.version.clone(),

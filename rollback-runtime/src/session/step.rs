@@ -30,7 +30,6 @@ impl Session {
         let no_transaction = migration.up().no_transaction();
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut row = AppliedMigration::for_migration(migration, started);
-        let writing = "recording the migration";
         if !mark_dirty {
             self.driver
                 .begin_script_step(no_transaction)
@@ -84,17 +83,15 @@ impl Session {
             && mark_dirty
             && self.left_nothing(error, migration.up().sql(), no_transaction)
         {
-            self.driver
-                .tracking()
-                .delete_applied(version)
-                .await
-                .map_err(Error::database(writing))?;
-            true
+            // Where this fails too (the connection is gone), the row stays
+            // dirty at the statement that failed, which is still true; the
+            // step's own error is the one to report.
+            self.driver.tracking().delete_applied(version).await.is_ok()
         } else {
             false
         };
         if mark_dirty && (finished.is_ok() || cleared) {
-            self.forget_progress(version).await?;
+            self.forget_progress(version).await;
         }
         finished?;
         Ok(Step {
@@ -120,7 +117,6 @@ impl Session {
         let no_transaction = down.no_transaction;
         let started = Utc::now();
         let timer = Instant::now();
-        let writing = "updating _rollback_migrations";
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut taken = None;
         if take_backup && mark_dirty {
@@ -182,17 +178,15 @@ impl Session {
             && mark_dirty
             && self.left_nothing(error, &down.sql, no_transaction)
         {
-            self.driver
-                .tracking()
-                .save_applied(row)
-                .await
-                .map_err(Error::database(writing))?;
-            true
+            // Where this fails too (the connection is gone), the row stays
+            // dirty at the statement that failed, which is still true; the
+            // step's own error is the one to report.
+            self.driver.tracking().save_applied(row).await.is_ok()
         } else {
             false
         };
         if mark_dirty && (finished.is_ok() || cleared) {
-            self.forget_progress(&row.version).await?;
+            self.forget_progress(&row.version).await;
         }
         finished?;
         Ok(Step {
@@ -256,15 +250,12 @@ impl Session {
     /// Forgets a dirty step's progress once its tracking row no longer
     /// needs it: after a success, or a failure that left nothing (the row
     /// clean or gone again). A step left dirty keeps it: that is how far it
-    /// got. A crash before this leaves a progress row beside a clean row,
-    /// which means nothing and is replaced before the row is next marked
-    /// dirty. On MySQL the delete joins the step's record, in its commit.
-    pub(super) async fn forget_progress(&mut self, version: &str) -> Result<()> {
-        self.driver
-            .tracking()
-            .delete_progress(version)
-            .await
-            .map_err(Error::database("clearing _rollback_progress"))
+    /// got. A progress row beside a clean row (or none) means nothing and is
+    /// replaced before the row is next marked dirty, so a crash before this,
+    /// or a failure of it, changes nothing: neither is reported. On MySQL
+    /// the delete joins the step's record, in its commit.
+    pub(super) async fn forget_progress(&mut self, version: &str) {
+        let _ = self.driver.tracking().delete_progress(version).await;
     }
 
     /// Copies what `down` destroys, as the database stands right before it.
@@ -347,15 +338,19 @@ impl Session {
             }
             Err(error) => self.roll_back_step(no_transaction, error).await,
         };
-        self.audit(
-            operation,
-            version,
-            name,
-            started,
-            Some(display_chain(&error)),
-            rows_backed_up,
-        )
-        .await?;
+        // The failure's audit row is written where the connection still
+        // works; where it does not (the server went away), that error would
+        // only hide the step's own, which is the one to report.
+        let _ = self
+            .audit(
+                operation,
+                version,
+                name,
+                started,
+                Some(display_chain(&error)),
+                rows_backed_up,
+            )
+            .await;
         Err(error)
     }
 
