@@ -138,8 +138,10 @@ fn server_restarts_mid_run(db: Db) {
         return;
     };
     write_migrations(&project, true);
-    let mut tally = Tally::default();
-    tally.interruptions = 2;
+    let mut tally = Tally {
+        interruptions: 2,
+        ..Tally::default()
+    };
     restart_during(&project, &["up"], |project| tracked(project) >= 5);
     assert!(applied_count(&project) < MIGRATIONS, "the run had finished");
     check_and_settle(&project, &mut tally);

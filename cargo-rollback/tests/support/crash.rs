@@ -161,14 +161,14 @@ pub fn check_one(i: usize, state: &Recorded, present: [bool; OBJECTS]) -> Option
 }
 
 /// Checks every migration against the catalog, and settles each dirty one
-/// with `resume`. Returns the states found, for the tally.
+/// with `resume`, noting each in the tally.
 pub fn check_and_settle(project: &Project, tally: &mut Tally) {
     wait_for_orphans(project);
     let schema = project.schema();
     let states = recorded(project);
-    for i in 1..=MIGRATIONS {
-        let reached = check_one(i, &states[i], objects(&schema, i));
-        let Recorded::Dirty { script, k } = &states[i] else {
+    for (i, state) in states.iter().enumerate().skip(1) {
+        let reached = check_one(i, state, objects(&schema, i));
+        let Recorded::Dirty { script, k } = state else {
             continue;
         };
         tally.dirty.push(format!("{i} at {k} of its {script}"));
