@@ -266,9 +266,9 @@ pub enum Refusal {
         /// The version.
         version: String,
     },
-    /// A resume whose script is no longer the one that started.
+    /// A resume whose script's part that ran has changed since.
     #[error(
-        "cannot resume {migration}: its {script} script is not the one that started (its checksum differs), so the statement it reached means nothing in it; put the script back as it was, or repair the migration by hand"
+        "cannot resume {migration}: the statements of its {script} script before the one it reached are not the ones that ran, so where to go on means nothing in it (the statement it reached and those after it may be changed, not the ones before); put them back as they were, or repair the migration by hand"
     )]
     ScriptChanged {
         /// Version and name.

@@ -3,7 +3,8 @@
 
 use std::time::Instant;
 
-use rollback_core::sql::split;
+use rollback_core::checksum;
+use rollback_core::sql::{Statement, split};
 
 use crate::dialect::Driver;
 use crate::error::{Error, Result, StatementError, display_chain};
@@ -43,9 +44,10 @@ pub(crate) async fn run_script(
     let total = statements.len();
     let mut marker = script.progress.clone();
     let first = script.from.max(1) - 1;
-    for (index, statement) in statements.into_iter().enumerate().skip(first) {
+    for (index, statement) in statements.iter().enumerate().skip(first) {
         if let Some(marker) = marker.as_mut().filter(|_| index > first) {
             marker.statement = i64::try_from(index + 1).unwrap_or(i64::MAX);
+            marker.checksum = checksum_before(&statements, index);
             driver
                 .tracking()
                 .save_progress(marker)
@@ -94,6 +96,18 @@ pub(crate) async fn run_script(
         });
     }
     Ok(())
+}
+
+/// The checksum of the statements before the 0-based `index`: what a
+/// progress row keeps, so that a resume can tell that the part that ran is
+/// the same while the rest (the statement that failed, say) was fixed.
+pub(crate) fn checksum_before(statements: &[Statement<'_>], index: usize) -> String {
+    let ran: Vec<&str> = statements
+        .iter()
+        .take(index)
+        .map(|statement| statement.sql)
+        .collect();
+    checksum(&ran.join(";\n"))
 }
 
 /// A statement on one line, cut to a readable length.

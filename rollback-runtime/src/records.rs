@@ -126,7 +126,9 @@ pub struct ScriptProgress {
     pub statement: i64,
     /// How many statements the script has.
     pub statements: i64,
-    /// Checksum of the script, so that the rest of it is the same script.
+    /// Checksum of the statements before `statement`, as they ran: a
+    /// resume runs the rest of a script only if that part is unchanged
+    /// (the rest may have been fixed).
     pub checksum: String,
 }
 

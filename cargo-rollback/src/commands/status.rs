@@ -73,7 +73,7 @@ fn status_line(line: &MigrationStatus, now: chrono::DateTime<Utc>) -> String {
         ),
         MigrationState::Dirty => match &line.stopped_at {
             Some(stopped) => format!(
-                "❌ {migration} (dirty at {stopped}: started {when} and did not finish; `cargo rollback resume {0}` runs the rest once what stopped it is fixed, or make the schema match one side and `cargo rollback repair {0}` / `--pending`)",
+                "❌ {migration} (dirty at {stopped}: started {when} and did not finish; `cargo rollback resume {0}` runs the rest once what stopped it is fixed, or make the schema match one side, then `cargo rollback repair {0}` or `cargo rollback repair {0} --pending`)",
                 line.version
             ),
             None => format!(

@@ -18,6 +18,7 @@ mod generate;
 mod mysql;
 mod plan;
 mod rehearsal;
+mod resume;
 mod safety;
 mod timeouts;
 mod torture;

@@ -5,22 +5,27 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use rollback_core::{MigrationSet, Version, checksum};
+use rollback_core::sql::{Dialect, split};
+use rollback_core::{Migration, MigrationSet, Version};
 
 use super::{Session, Step};
 use crate::error::{Error, Refusal, Result};
-use crate::execute::{ScriptRun, run_script};
+use crate::execute::{ScriptRun, checksum_before, run_script};
 use crate::progress::{Event, Progress};
 use crate::records::{AppliedMigration, Direction, Operation, ScriptProgress, TrackingChange};
 use crate::state::{self, DownChoice, DownScript, MigrationState};
 use crate::telemetry;
 
 /// The script a resume runs, with where it came from.
-struct Rest {
+struct Rest<'s> {
     sql: String,
+    /// How many statements it has now.
+    statements: i64,
     no_transaction: bool,
     path: Option<String>,
     first_line: u32,
+    /// The migration, for an up: its row is recorded afresh.
+    migration: Option<&'s Migration>,
 }
 
 impl Session {
@@ -95,6 +100,8 @@ impl Session {
             }
             .into());
         };
+        let rest = rest_of(set, &row, &marker, self.dialect())?;
+        marker.statements = rest.statements;
         let start = from.unwrap_or(marker.statement);
         if !(1..=marker.statements + 1).contains(&start) {
             return Err(Error::ResumeFrom {
@@ -103,7 +110,11 @@ impl Session {
                 statements: marker.statements,
             });
         }
-        let rest = rest_of(set, &row, &marker)?;
+        marker.statement = start;
+        marker.checksum = checksum_before(
+            &split(&rest.sql, self.dialect()),
+            usize::try_from(start - 1).unwrap_or(usize::MAX),
+        );
         let operation = match marker.direction {
             Direction::Up => Operation::Apply,
             Direction::Down => Operation::Revert,
@@ -115,7 +126,6 @@ impl Session {
             position: 1,
             total: 1,
         });
-        marker.statement = start;
         let started = Utc::now();
         let timer = Instant::now();
         let label = row.label();
@@ -135,10 +145,14 @@ impl Session {
         }
         .await;
         let execution_ms = i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let finished_row = AppliedMigration {
-            dirty: false,
-            execution_ms: row.execution_ms.saturating_add(execution_ms),
-            ..row.clone()
+        // The up as it is now on disk: the part that ran is unchanged, and
+        // the rest ran from the file.
+        let finished_row = match &rest.migration {
+            Some(migration) => AppliedMigration {
+                execution_ms,
+                ..AppliedMigration::for_migration(migration, row.applied_at)
+            },
+            None => row.clone(),
         };
         let change = match marker.direction {
             Direction::Up => TrackingChange::Save(&finished_row),
@@ -169,14 +183,26 @@ impl Session {
     }
 }
 
-/// The script that stopped: the up file, or whichever down (the stored copy
-/// or the file) it was; refused when none has the checksum it started with.
-fn rest_of(set: &MigrationSet, row: &AppliedMigration, marker: &ScriptProgress) -> Result<Rest> {
+/// The script that stopped, as it is now: the up file, or whichever down
+/// (the stored copy or the file) it was; refused when the statements before
+/// the one it reached differ from the ones that ran.
+fn rest_of<'s>(
+    set: &'s MigrationSet,
+    row: &AppliedMigration,
+    marker: &ScriptProgress,
+    dialect: Dialect,
+) -> Result<Rest<'s>> {
     let changed = || {
         Error::from(Refusal::ScriptChanged {
             migration: row.label(),
             script: marker.direction.as_str(),
         })
+    };
+    let ran = usize::try_from(marker.statement.max(1) - 1).unwrap_or(usize::MAX);
+    let same_start = |sql: &str| {
+        let statements = split(sql, dialect);
+        (statements.len() >= ran && checksum_before(&statements, ran) == marker.checksum)
+            .then(|| i64::try_from(statements.len()).unwrap_or(i64::MAX))
     };
     match marker.direction {
         Direction::Up => {
@@ -184,25 +210,29 @@ fn rest_of(set: &MigrationSet, row: &AppliedMigration, marker: &ScriptProgress) 
             let migration = set.find(&version).ok_or_else(|| Error::NoFile {
                 migration: row.label(),
             })?;
-            if migration.up().checksum() != marker.checksum {
-                return Err(changed());
-            }
+            let statements = same_start(migration.up().sql()).ok_or_else(changed)?;
             Ok(Rest {
                 sql: migration.up().sql().to_owned(),
+                statements,
                 no_transaction: migration.up().no_transaction(),
                 path: Some(migration.up_path().to_owned()),
                 first_line: migration.up().first_line(),
+                migration: Some(migration),
             })
         }
         Direction::Down => [DownChoice::Stored, DownChoice::File]
             .into_iter()
             .filter_map(|choice| state::resolve_down(set, row, choice).ok())
-            .find(|down: &DownScript| checksum(&down.sql) == marker.checksum)
-            .map(|down| Rest {
-                sql: down.sql,
-                no_transaction: down.no_transaction,
-                path: down.path,
-                first_line: down.first_line,
+            .find_map(|down: DownScript| {
+                let statements = same_start(&down.sql)?;
+                Some(Rest {
+                    sql: down.sql,
+                    statements,
+                    no_transaction: down.no_transaction,
+                    path: down.path,
+                    first_line: down.first_line,
+                    migration: None,
+                })
             })
             .ok_or_else(changed),
     }

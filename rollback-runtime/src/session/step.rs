@@ -11,7 +11,7 @@ use rollback_core::sql::{StatementClass, analyze_statement, split};
 use super::{Session, Step};
 use crate::backup;
 use crate::error::{Error, Result, display_chain};
-use crate::execute::{ScriptRun, run_script};
+use crate::execute::{ScriptRun, checksum_before, run_script};
 use crate::plan;
 use crate::progress::{Event, Progress};
 use crate::records::{
@@ -37,14 +37,8 @@ impl Session {
                 .map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = migration.to_string();
-        let marker = mark_dirty.then(|| {
-            self.progress_of(
-                &row.version,
-                Direction::Up,
-                migration.up().sql(),
-                migration.up().checksum(),
-            )
-        });
+        let marker =
+            mark_dirty.then(|| self.progress_of(&row.version, Direction::Up, migration.up().sql()));
         let outcome = async {
             if let Some(marker) = &marker {
                 row.dirty = true;
@@ -131,14 +125,7 @@ impl Session {
             opening.map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = row.label();
-        let marker = mark_dirty.then(|| {
-            self.progress_of(
-                &row.version,
-                Direction::Down,
-                &down.sql,
-                &rollback_core::checksum(&down.sql),
-            )
-        });
+        let marker = mark_dirty.then(|| self.progress_of(&row.version, Direction::Down, &down.sql));
         let outcome = async {
             if let Some(marker) = &marker {
                 let mut dirty = row.clone();
@@ -236,14 +223,14 @@ impl Session {
         version: &str,
         direction: Direction,
         sql: &str,
-        checksum: &str,
     ) -> ScriptProgress {
+        let statements = split(sql, self.dialect());
         ScriptProgress {
             version: version.to_owned(),
             direction,
             statement: 1,
-            statements: i64::try_from(split(sql, self.dialect()).len()).unwrap_or(i64::MAX),
-            checksum: checksum.to_owned(),
+            statements: i64::try_from(statements.len()).unwrap_or(i64::MAX),
+            checksum: checksum_before(&statements, 0),
         }
     }
 
