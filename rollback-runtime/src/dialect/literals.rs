@@ -6,9 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::records::{
-    AppliedMigration, LogEntry, MIGRATIONS_TABLE, PROGRESS_TABLE, ScriptProgress,
-};
+use crate::records::{AppliedMigration, LogEntry, MIGRATIONS_TABLE};
 
 /// How one backend writes a text and a timestamp as literals that no
 /// session setting can misread.
@@ -34,27 +32,6 @@ impl LiteralStyle {
             row.execution_ms,
             if row.dirty { "TRUE" } else { "FALSE" },
             text(&row.tool_version),
-        )
-    }
-
-    /// `(version, script, statement_index, statement_count, checksum)`.
-    pub(crate) fn progress_values(&self, progress: &ScriptProgress) -> String {
-        let text = self.text;
-        format!(
-            "({}, {}, {}, {}, {})",
-            text(&progress.version),
-            text(progress.direction.as_str()),
-            progress.statement,
-            progress.statements,
-            text(&progress.checksum),
-        )
-    }
-
-    /// The statement that forgets a finished migration's progress row.
-    pub(crate) fn delete_progress(&self, version: &str) -> String {
-        format!(
-            "DELETE FROM {PROGRESS_TABLE} WHERE version = {}",
-            (self.text)(version)
         )
     }
 

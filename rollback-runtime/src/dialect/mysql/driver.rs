@@ -42,7 +42,8 @@ use crate::dialect::tracking::TrackingTables;
 use crate::error::Limit;
 use crate::error::{Error, Result};
 use crate::records::{
-    AppliedList, AppliedMigration, LogEntry, ScriptProgress, StepRecord, TrackingChange,
+    AppliedList, AppliedMigration, LogEntry, PROGRESS_TABLE, ScriptProgress, StepRecord,
+    TrackingChange,
 };
 use crate::url::DatabaseUrl;
 
@@ -372,7 +373,7 @@ impl TrackingTables for MySqlDriver {
     /// progress goes in the commit that records it clean, for no commit of
     /// its own.
     async fn delete_progress(&mut self, version: &str) -> Result<(), sqlx::Error> {
-        let delete = LITERALS.delete_progress(version);
+        let delete = delete_progress_literal(version);
         match &mut self.unsent_record {
             Some(record) => {
                 record.push_str("; ");
@@ -397,7 +398,23 @@ fn upsert_literal(row: &AppliedMigration) -> String {
 
 /// `upsert_progress` with the progress's values written in.
 fn progress_literal(progress: &ScriptProgress) -> String {
-    format!("{REPLACE_PROGRESS}{}", LITERALS.progress_values(progress))
+    let text = LITERALS.text;
+    format!(
+        "{REPLACE_PROGRESS}({}, {}, {}, {}, {})",
+        text(&progress.version),
+        text(progress.direction.as_str()),
+        progress.statement,
+        progress.statements,
+        text(&progress.checksum),
+    )
+}
+
+/// The statement that forgets a finished migration's progress row.
+fn delete_progress_literal(version: &str) -> String {
+    format!(
+        "DELETE FROM {PROGRESS_TABLE} WHERE version = {}",
+        text_literal(version)
+    )
 }
 
 /// `insert_log` with the entry's values written in.
