@@ -164,39 +164,41 @@ fn kill_9_during_restore_leaves_each_backup_restored_whole_or_not_at_all(#[case]
         })
         .collect();
     assert_eq!(backups.len(), MIGRATIONS);
+    let restored = |project: &Project, id: &str| {
+        project.query(&format!(
+            "SELECT count(*) FROM _rollback_backups WHERE id = {id} AND restored_at IS NOT NULL"
+        )) == ["1"]
+    };
+    // Each backup is restored with all its rows, or not marked and none.
     let check = |project: &Project| {
         wait_for_orphans(project);
         for (id, table) in &backups {
-            let restored = project.query(&format!(
-                "SELECT count(*) FROM _rollback_backups WHERE id = {id} AND restored_at IS NOT NULL"
-            )) == ["1"];
+            let done = restored(project, id);
             let rows = project.query(&format!("SELECT count(*) FROM {table}"));
-            let expected = if restored { "2" } else { "0" };
-            assert_eq!(
-                rows,
-                [expected],
-                "backup {id} of {table}, restored: {restored}"
-            );
+            let expected = if done { "2" } else { "0" };
+            assert_eq!(rows, [expected], "backup {id} of {table}, restored: {done}");
         }
     };
-    for (id, _) in backups.iter().cycle().take(kills()) {
-        let restored = project.query(&format!(
-            "SELECT count(*) FROM _rollback_backups WHERE id = {id} AND restored_at IS NOT NULL"
-        )) == ["1"];
-        if restored {
-            continue;
-        }
+    while tally.interruptions < kills() {
+        let Some((id, _)) = backups.iter().find(|(id, _)| !restored(&project, id)) else {
+            break;
+        };
         tally.interruptions += 1;
-        if !kill_after(&project, &["restore", id], rng.millis(10, 300)) {
+        if !kill_after(&project, &["restore", id], rng.millis(5, 150)) {
             tally.finished_first += 1;
         }
         check(&project);
+        tally.states.push(
+            if restored(&project, id) {
+                "restored"
+            } else {
+                "not-restored"
+            }
+            .to_owned(),
+        );
     }
     for (id, _) in &backups {
-        let restored = project.query(&format!(
-            "SELECT count(*) FROM _rollback_backups WHERE id = {id} AND restored_at IS NOT NULL"
-        )) == ["1"];
-        if !restored {
+        if !restored(&project, id) {
             project.run(&["restore", id]).success();
         }
     }

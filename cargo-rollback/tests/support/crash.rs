@@ -166,6 +166,13 @@ pub fn check_and_settle(project: &Project, tally: &mut Tally) {
     wait_for_orphans(project);
     let schema = project.schema();
     let states = recorded(project);
+    let count = |wanted: fn(&Recorded) -> bool| states.iter().skip(1).filter(|s| wanted(s)).count();
+    tally.states.push(format!(
+        "{}/{}/{}",
+        count(|state| *state == Recorded::Applied),
+        count(|state| *state == Recorded::Pending),
+        count(|state| matches!(state, Recorded::Dirty { .. })),
+    ));
     for (i, state) in states.iter().enumerate().skip(1) {
         let reached = check_one(i, state, objects(&schema, i));
         let Recorded::Dirty { script, k } = state else {
@@ -216,16 +223,21 @@ pub fn wait_for_orphans(project: &Project) {
 pub struct Tally {
     pub interruptions: usize,
     pub finished_first: usize,
+    /// Every dirty migration found, as `version at k of its script`.
     pub dirty: Vec<String>,
+    /// After each check: how many migrations were applied, pending, dirty
+    /// (or, for backups, restored and not).
+    pub states: Vec<String>,
 }
 
 impl Tally {
     pub fn report(&self, what: &str, project: &Project) {
         println!(
-            "{:?} {what}: {} interruptions ({} after the run had ended), dirty and resumed: [{}]",
+            "{:?} {what}: {} interruptions ({} after the run had ended); after each: [{}]; dirty and resumed: [{}]",
             project.db_kind(),
             self.interruptions,
             self.finished_first,
+            self.states.join(" "),
             self.dirty.join(", ")
         );
     }
