@@ -88,7 +88,7 @@ fn kill_9_during_up_leaves_every_migration_applied_pending_or_dirty_where_it_say
         return;
     };
     write_migrations(&project, false);
-    let mut rng = Rng::from_env("up");
+    let mut rng = Rng::from_env(&format!("{db:?} up"));
     let mut tally = Tally::default();
     for _ in 0..kills() {
         if applied_count(&project) == MIGRATIONS {
@@ -114,7 +114,7 @@ fn kill_9_during_a_rollback_with_and_without_backups_leaves_every_migration_wher
         return;
     };
     write_migrations(&project, false);
-    let mut rng = Rng::from_env("rollback");
+    let mut rng = Rng::from_env(&format!("{db:?} rollback"));
     let mut tally = Tally::default();
     for _ in 0..kills() {
         if applied_count(&project) == 0 {
@@ -160,7 +160,7 @@ fn kill_9_during_restore_leaves_each_backup_restored_whole_or_not_at_all(#[case]
     fill(&project);
     project.rollback(&["--all"]).success();
     project.run(&["up"]).success();
-    let mut rng = Rng::from_env("restore");
+    let mut rng = Rng::from_env(&format!("{db:?} restore"));
     let mut tally = Tally::default();
     // Backup ids and the table each copied, newest first.
     let backups: Vec<(String, String)> = project
