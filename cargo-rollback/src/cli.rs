@@ -274,6 +274,17 @@ pub enum Command {
         #[arg(long)]
         pending: bool,
     },
+    /// Finish a dirty migration: run the rest of its script from the
+    /// statement it reached (`status` shows which), once what stopped it is
+    /// fixed, then record it applied (a dirty up) or reverted (a dirty down)
+    Resume {
+        /// The dirty migration
+        version: String,
+        /// Start at this statement instead (1-based): one past the reached
+        /// statement when you have seen that it did take effect
+        #[arg(long, value_name = "N")]
+        from: Option<i64>,
+    },
     /// Write the build.rs line that rebuilds the crate when a migration is added
     Init,
     /// Prove that every down undoes its up, in a scratch database beside

@@ -35,6 +35,9 @@ pub fn hint(error: &Error) -> Option<String> {
 fn refusal_hint(refusal: &Refusal) -> Option<String> {
     Some(match refusal {
         Refusal::Dirty { version, .. } => format!(
+            " (`cargo rollback status` shows the statement it reached; `cargo rollback resume {version}`, or `cargo rollback repair {version}` / `cargo rollback repair {version} --pending`)"
+        ),
+        Refusal::NoProgress { version, .. } => format!(
             " (`cargo rollback repair {version}` or `cargo rollback repair {version} --pending`)"
         ),
         Refusal::Modified { .. } => " (`cargo rollback repair VERSION`)".to_owned(),

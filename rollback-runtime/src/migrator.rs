@@ -136,6 +136,8 @@ pub struct Runner<'m> {
 enum Work {
     Apply,
     Revert(Selection),
+    /// A dirty migration, and the statement to start at if not the one it reached.
+    Resume(Version, Option<i64>),
 }
 
 impl Runner<'_> {
@@ -272,7 +274,37 @@ impl Runner<'_> {
             .await
     }
 
-    /// The run behind [`Runner::run`] and [`Runner::revert`], its future
+    /// Runs the rest of dirty migration `version`'s script from the
+    /// statement it reached, then records it as applied (a dirty up) or
+    /// reverted (a dirty down): the way out of a run that stopped part-way
+    /// outside a transaction, once what stopped it is fixed. `from` starts
+    /// at another statement instead (1-based), for when a person has seen
+    /// that the one it reached did take effect. Returns the step, as the
+    /// only element. Errors: [`Error::NotDirty`](crate::Error::NotDirty)
+    /// when it is not dirty; refusals when its progress was not recorded or
+    /// its script changed since.
+    ///
+    /// ```rust,no_run
+    /// use rollback_runtime::migration::Version;
+    /// use rollback_runtime::Migrator;
+    /// # async fn resume(migrator: &Migrator) -> rollback_runtime::Result<()> {
+    /// let version = Version::parse("20260112093000").expect("a version");
+    /// migrator.runner().resume("mysql://app@db/app", version, None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn resume(
+        self,
+        target: impl Into<Target<'_>>,
+        version: Version,
+        from: Option<i64>,
+    ) -> Result<Vec<Step>> {
+        self.run_target(target.into(), Work::Resume(version, from))
+            .await
+    }
+
+    /// The run behind [`Runner::run`], [`Runner::revert`] and
+    /// [`Runner::resume`], its future
     /// boxed. `run` is generic, so it is compiled in the application's crate,
     /// and so is every future it holds and the drop code of each; unboxed,
     /// that pulled the engine's futures and the sqlx code under them (all
@@ -314,6 +346,10 @@ impl Runner<'_> {
                         .down_choice(self.down_choice);
                     session.revert(set, &options, &mut |_| {}).await
                 }
+                Work::Resume(version, from) => session
+                    .resume(set, &version, from, &mut |_| {})
+                    .await
+                    .map(|step| vec![step]),
             };
             session.close().await;
             result

@@ -5,12 +5,13 @@
 mod adopt;
 mod backups;
 mod options;
+mod repair;
+mod resume;
 mod step;
 
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::Utc;
 use rollback_core::sql::Dialect;
 use rollback_core::{Migration, MigrationSet, Version};
 
@@ -24,7 +25,10 @@ use crate::progress::{Event, Progress};
 use crate::records::{
     AppliedList, AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation,
 };
-use crate::state::{self, DownChoice, MigrationStatus, MissingPolicy, refuse_dirty, resolve_down};
+use crate::state::{
+    self, DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, StoppedAt,
+    refuse_dirty, resolve_down,
+};
 use crate::target::Target;
 use crate::telemetry;
 use crate::url::DatabaseUrl;
@@ -44,6 +48,10 @@ pub enum RepairMode {
 pub struct Session {
     driver: Box<dyn Driver>,
     url: DatabaseUrl,
+    /// Whether this session has made sure `_rollback_progress` exists
+    /// (created by the first step that needs it, so that a database an older
+    /// version set up gets it too).
+    progress_table: bool,
 }
 
 impl Session {
@@ -57,7 +65,11 @@ impl Session {
     /// the lock and any init SQL stay off the pool.
     pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
         let (driver, url) = dialect::open(target, options).await?;
-        Ok(Session { driver, url })
+        Ok(Session {
+            driver,
+            url,
+            progress_table: false,
+        })
     }
 
     /// The database's dialect.
@@ -101,9 +113,23 @@ impl Session {
     }
 
     /// The state of every migration of `set` and of the database.
+    /// A dirty migration's line says where its script stopped, read from
+    /// `_rollback_progress` only when one is dirty.
     pub async fn status(&mut self, set: &MigrationSet) -> Result<Vec<MigrationStatus>> {
         let applied = self.applied().await?;
-        Ok(state::statuses(set, &applied))
+        let mut lines = state::statuses(set, &applied);
+        if lines.iter().any(|line| line.state == MigrationState::Dirty) {
+            let progress = self.progress_rows().await?;
+            for line in &mut lines {
+                if line.state == MigrationState::Dirty {
+                    line.stopped_at = progress
+                        .iter()
+                        .find(|progress| progress.version == line.version)
+                        .map(StoppedAt::of);
+                }
+            }
+        }
+        Ok(lines)
     }
 
     /// The newest `limit` audit rows, oldest first.
@@ -300,23 +326,6 @@ impl Session {
             }),
             backup_retention: options.backup.then_some(options.backup_retention).flatten(),
         })
-    }
-
-    /// Settles a dirty or modified migration after a human has looked at the
-    /// schema, and logs the decision.
-    pub async fn repair(
-        &mut self,
-        set: &MigrationSet,
-        version: &Version,
-        mode: RepairMode,
-    ) -> Result<()> {
-        let span = self.run_span(Operation::Repair, false);
-        telemetry::in_run(span, async {
-            self.driver.lock().await?;
-            let result = self.repair_locked(set, version, mode).await;
-            self.release(result).await
-        })
-        .await
     }
 
     /// Closes the connection.
@@ -530,41 +539,5 @@ impl Session {
             steps.push(step);
         }
         Ok(steps)
-    }
-
-    async fn repair_locked(
-        &mut self,
-        set: &MigrationSet,
-        version: &Version,
-        mode: RepairMode,
-    ) -> Result<()> {
-        let applied = self.applied().await?;
-        let row = state::find_applied(set, &applied, version)?;
-        let started = Utc::now();
-        let writing = "repairing _rollback_migrations";
-        match mode {
-            RepairMode::Pending => self
-                .driver
-                .tracking()
-                .delete_applied(&row.version)
-                .await
-                .map_err(Error::database(writing))?,
-            RepairMode::Applied => {
-                let Some(migration) = set.find(version) else {
-                    return Err(Error::NoFile {
-                        migration: row.label(),
-                    });
-                };
-                let mut repaired = AppliedMigration::for_migration(migration, row.applied_at);
-                repaired.execution_ms = row.execution_ms;
-                self.driver
-                    .tracking()
-                    .save_applied(&repaired)
-                    .await
-                    .map_err(Error::database(writing))?;
-            }
-        }
-        self.audit(Operation::Repair, &row.version, &row.name, started, None, 0)
-            .await
     }
 }

@@ -13,6 +13,7 @@ mod new;
 mod plan;
 mod repair;
 mod restore;
+mod resume;
 mod revert;
 mod status;
 mod up;
@@ -108,6 +109,9 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         Some(Command::Log { limit }) => log::run(global, limit, output).await,
         Some(Command::Repair { version, pending }) => {
             repair::run(global, &version, pending, output).await
+        }
+        Some(Command::Resume { version, from }) => {
+            resume::run(global, &version, from, output).await
         }
         Some(Command::Init) => init::run(global, output),
         Some(Command::Completions { shell }) => completions::run(shell),

@@ -23,8 +23,10 @@ mod mysql;
 mod plan;
 mod prune;
 mod rehearsal;
+mod resume;
 mod safety;
 mod timeouts;
+mod torture;
 mod verbose;
 mod verify;
 

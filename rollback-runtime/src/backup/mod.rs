@@ -212,6 +212,15 @@ async fn copy(
         })
         .collect();
     let copy = sql::copy_name(dialect, id, position, &target.table, column, database);
+    // Where the copy commits at once (MySQL, and a down that runs outside
+    // a transaction), a run killed between it and the backup's catalog row
+    // leaves it behind, unrecorded, under the name this id gives (ids
+    // follow the recorded backups): the data it holds is still in the
+    // table, whose down never ran, so it goes.
+    driver
+        .execute(&sql::drop_copy(dialect, &copy))
+        .await
+        .map_err(Error::database("dropping the copy a killed run left"))?;
     let mut copied = 0;
     for statement in sql::copy_statements(dialect, &copy, &target.table, &selected) {
         copied = driver
