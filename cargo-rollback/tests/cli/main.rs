@@ -22,6 +22,7 @@ mod safety;
 mod timeouts;
 mod verbose;
 mod verify;
+mod verify_replay;
 
 use rstest_reuse::template;
 

@@ -220,7 +220,8 @@ async fn generate_one(
         .any(|block| block.cannot_invert.is_some() && may_add_rows(&block.statement, dialect));
     let rebuild = match undo(replay, &blocks, &before).await? {
         Undone::AsBefore => match replay.check(&with_down, &before, &mut report).await? {
-            Next::Continue(_) => adds_rows,
+            // A failed round trip has rebuilt the scratch database already.
+            Next::Continue(_) => adds_rows && report.result == VerifyResult::Pass,
             // The up ran in the capture, so this is the up run again after
             // the down: the down left what the up cannot run on (rows it
             // inserted into a table that was there before).
