@@ -114,6 +114,7 @@ fn migration_tokens(migration: &Migration) -> TokenStream {
         Layout::Flat => quote!(Flat),
         Layout::Directory => quote!(Directory),
         Layout::SingleFile => quote!(SingleFile),
+        Layout::Simple => quote!(Simple),
     };
     let up = script_tokens(migration.up());
     let down = script_tokens(migration.down());
