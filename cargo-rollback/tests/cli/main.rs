@@ -15,6 +15,7 @@ mod confirmation;
 mod corpus;
 mod corpus_verify;
 mod generate;
+mod generate_missing;
 mod mysql;
 mod plan;
 mod rehearsal;
