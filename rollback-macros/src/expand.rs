@@ -40,6 +40,11 @@ pub(crate) fn expand(
                 rollback_core::LoadError::MissingFolder { .. } => {
                     syn::Error::new(span, format!("{error} (looked for {})", folder.display()))
                 }
+                // The setting is spelled as the macro takes it.
+                rollback_core::LoadError::EmptyDown { .. } => syn::Error::new(
+                    span,
+                    format!("{error} (here: `embed_migrations!(\"{written}\", empty_down = \"irreversible\")`)"),
+                ),
                 _ => syn::Error::new(span, error),
             })
             .reduce(|mut all, next| {

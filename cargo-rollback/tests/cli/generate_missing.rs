@@ -257,3 +257,46 @@ fn empty_downs_are_one_warning() {
         check.stderr
     );
 }
+
+/// MySQL forms sqlparser 0.63 cannot read (`DROP KEY`, a parenthesized `ADD
+/// COLUMN`, a procedure with a `BEGIN … END` body) get downs that restore
+/// the schema on MariaDB, and a real rollback uses them.
+#[test]
+fn mysql_forms_the_parser_cannot_read_are_inverted() {
+    let Some(project) = Project::on(Db::MySql) else {
+        return;
+    };
+    project
+        .migration(
+            "1_base",
+            "CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, KEY t_a (a));",
+            "DROP TABLE t;",
+        )
+        .write("migrations/2_drop_key.up.sql", "ALTER TABLE t DROP KEY t_a;\n")
+        .write(
+            "migrations/3_add_columns.up.sql",
+            "ALTER TABLE t ADD COLUMN (c INT NOT NULL DEFAULT 1, d VARCHAR(10));\n",
+        )
+        .write(
+            "migrations/4_procedure.up.sql",
+            "CREATE PROCEDURE bump(IN n INT)\nBEGIN\n  DECLARE x INT DEFAULT 0;\n  UPDATE t SET a = a + n;\n  SELECT x;\nEND;\n",
+        );
+    let run = project.run(&["generate", "--missing", "--write"]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            "3 migrations without a down: 3 verified, 0 partial, 0 cannot invert; wrote 3"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(read(&project, "migrations/2_drop_key.down.sql").contains("ADD KEY `t_a` (`a`)"));
+    assert!(
+        read(&project, "migrations/4_procedure.down.sql").contains("DROP PROCEDURE IF EXISTS bump")
+    );
+    project.run(&["up"]).success();
+    project.rollback(&["--to", "1"]).success();
+    let columns = project.columns("t");
+    assert_eq!(columns, ["id", "a", "b"], "{columns:?}");
+    assert!(project.has_index("t_a"));
+}
