@@ -16,6 +16,7 @@ mod corpus;
 mod corpus_verify;
 mod generate;
 mod generate_missing;
+mod generate_rebuild;
 mod mysql;
 mod plan;
 mod rehearsal;
