@@ -227,15 +227,24 @@ pub enum Command {
     /// read back from a scratch database, proved by verify's round trip
     Generate {
         /// The up script of a migration in the folder
-        up_file: PathBuf,
+        #[arg(required_unless_present = "missing", conflicts_with = "missing")]
+        up_file: Option<PathBuf>,
+        /// Every migration of the folder whose down is missing or empty, in
+        /// one run (sqlx's simple `V_name.sql` ups too)
+        #[arg(long)]
+        missing: bool,
         /// Write the down file (only a verified one, and never over a down
         /// written by hand)
         #[arg(long)]
         write: bool,
         /// Write it even when some statements cannot be inverted (they
-        /// become `-- rollback: cannot invert:` lines)
+        /// become `-- rollback: cannot invert:` lines); else exit 4
         #[arg(long)]
         allow_partial: bool,
+        /// Where no generated down restores the schema, write one that marks
+        /// the migration `-- rollback:irreversible`, so the folder builds
+        #[arg(long, requires = "write")]
+        allow_irreversible: bool,
     },
     /// Check the migrations folder: pairs, versions, empty downs, directives
     Check,

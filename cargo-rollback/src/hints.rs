@@ -6,6 +6,7 @@
 use rollback_runtime::Error;
 use rollback_runtime::error::Limit;
 use rollback_runtime::error::Refusal;
+use rollback_runtime::migration::LoadError;
 
 /// The text to append to `error`'s message; `None` when no flag or command
 /// settles it.
@@ -27,6 +28,14 @@ pub fn hint(error: &Error) -> Option<String> {
             ambiguous: true, ..
         } => " (choose with --from)".to_owned(),
         Error::Refused(refusal) => return refusal_hint(refusal),
+        Error::Load(errors)
+            if errors
+                .0
+                .iter()
+                .any(|error| matches!(error, LoadError::EmptyDown { .. })) =>
+        {
+            " (for one run: --empty-down irreversible)".to_owned()
+        }
         _ => return None,
     };
     Some(hint)

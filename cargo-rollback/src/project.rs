@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use cargo_metadata::{Metadata, MetadataCommand, Package};
 use rollback_runtime::Error;
-use rollback_runtime::migration::{EmptyDown, LoadOptions, MigrationSet};
+use rollback_runtime::migration::{EmptyDown, LoadOptions, LoadWarning, MigrationSet};
 use serde_json::Value;
 
 use crate::age::parse_age;
@@ -111,12 +111,44 @@ impl Project {
         let loaded =
             rollback_runtime::migration::load(&self.migrations, &options).map_err(Error::from)?;
         if !output.quiet {
-            for warning in &loaded.warnings {
-                warn(&warning.to_string());
-            }
+            warn_once(&loaded.warnings);
         }
         Ok(loaded.migrations)
     }
+}
+
+/// The folder's warnings, the empty downs accepted as irreversible in one
+/// line however many there are: every command reads the folder, and a
+/// folder adopted with many empty downs would otherwise bury each
+/// command's output under them. `cargo rollback check` lists them all.
+fn warn_once(warnings: &[LoadWarning]) {
+    let empty: Vec<&str> = warnings
+        .iter()
+        .filter_map(|warning| match warning {
+            LoadWarning::EmptyDownIrreversible { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    for warning in warnings {
+        if !matches!(warning, LoadWarning::EmptyDownIrreversible { .. }) {
+            warn(&warning.to_string());
+        }
+    }
+    let Some(first) = empty.first() else {
+        return;
+    };
+    let others = match empty.len() - 1 {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    warn(&format!(
+        "{} empty, so irreversible (empty-down = \"irreversible\"): {first}{others}; `cargo rollback check` lists them, `cargo rollback generate --missing --write` writes their downs",
+        if empty.len() == 1 {
+            "1 down is".to_owned()
+        } else {
+            format!("{} downs are", empty.len())
+        }
+    ));
 }
 
 fn find_manifest() -> Option<PathBuf> {

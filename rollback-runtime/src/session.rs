@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use rollback_core::sql::Dialect;
-use rollback_core::{Migration, MigrationSet, Version};
+use rollback_core::{Migration, MigrationSet};
 
 use crate::backup::PruneRule;
 pub use crate::dialect::ConnectOptions;
@@ -26,8 +26,8 @@ use crate::records::{
     AppliedList, AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation,
 };
 use crate::state::{
-    self, DownChoice, MigrationState, MigrationStatus, MissingPolicy, Selection, StoppedAt,
-    refuse_dirty, resolve_down,
+    self, DownChoice, MigrationState, MigrationStatus, MissingPolicy, StoppedAt, refuse_dirty,
+    resolve_down,
 };
 use crate::target::Target;
 use crate::telemetry;

@@ -79,16 +79,29 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         }
         Some(Command::Generate {
             up_file,
+            missing,
             write,
             allow_partial,
-        }) => {
-            let args = generate::GenerateArgs {
-                up_file: &up_file,
-                write,
-                allow_partial,
-            };
-            generate::run(global, &args, output).await
-        }
+            allow_irreversible,
+        }) => match up_file {
+            Some(up_file) if !missing => {
+                let args = generate::GenerateArgs {
+                    up_file: &up_file,
+                    write,
+                    allow_partial,
+                    allow_irreversible,
+                };
+                generate::run(global, &args, output).await
+            }
+            _ => {
+                let args = generate::missing::MissingArgs {
+                    write,
+                    allow_partial,
+                    allow_irreversible,
+                };
+                generate::missing::run(global, &args, output).await
+            }
+        },
         Some(Command::Check) => check::run(global, output),
         Some(Command::Lint {
             paths,

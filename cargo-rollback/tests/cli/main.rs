@@ -17,6 +17,8 @@ mod confirmation;
 mod corpus;
 mod corpus_verify;
 mod generate;
+mod generate_missing;
+mod generate_rebuild;
 mod lint;
 mod lint_corpus;
 mod mysql;
@@ -29,6 +31,7 @@ mod timeouts;
 mod torture;
 mod verbose;
 mod verify;
+mod verify_replay;
 
 use rstest_reuse::template;
 

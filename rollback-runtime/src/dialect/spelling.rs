@@ -151,6 +151,13 @@ pub(crate) trait Spelling: Send + Sync {
         false
     }
 
+    /// Whether the database ignores `statement` inside a transaction, where
+    /// the engine runs a migration: `generate`'s capture, which runs the up
+    /// outside one, leaves it out to see what the engine will.
+    fn ignored_in_transaction(&self, _statement: &str) -> bool {
+        false
+    }
+
     /// `rows:digest` of a table's whole contents in a stable row order,
     /// from its quoted name and quoted columns.
     fn fingerprint(&self, table: &str, columns: &[String]) -> String;
