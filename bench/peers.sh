@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/peers.sh - install the peers the suite compares with, when missing.
+# bench/peers.sh - install the peers the suite compares with (and the adoption
+# tests migrate with), when missing.
 #
 # Usage: bench/peers.sh [TOOLS_DIR]      (default: $BENCH_TOOLS or target/bench-tools)
 #
@@ -8,7 +9,11 @@
 #   diesel_cli cargo install --locked --version $DIESEL_CLI_VERSION (postgres, sqlite, mysql;
 #              needs libpq, libmysqlclient and libsqlite3 headers: apt-get installs them
 #              when missing and running as root)
-#   dbmate     npm install dbmate@$DBMATE_VERSION (the npm package ships the Go binary)
+#   dbmate     npm install dbmate@$DBMATE_VERSION (the npm package ships the Go binary; npm
+#              itself from Debian's packages when missing)
+#   refinery   cargo install --locked --version $REFINERY_CLI_VERSION refinery_cli, with
+#              mysql, postgresql and sqlite-bundled only (its default mssql driver is not
+#              needed and costs build time)
 #   hyperfine  apt-get install hyperfine, when not on PATH
 # Prints the directory to put on PATH. Versions are pinned so reruns compare the same peers.
 set -euo pipefail
@@ -16,6 +21,7 @@ set -euo pipefail
 SQLX_CLI_VERSION=${SQLX_CLI_VERSION:-0.9.0}
 DIESEL_CLI_VERSION=${DIESEL_CLI_VERSION:-2.3.14}
 DBMATE_VERSION=${DBMATE_VERSION:-2.36.0}
+REFINERY_CLI_VERSION=${REFINERY_CLI_VERSION:-0.10.0}
 root=${1:-${BENCH_TOOLS:-$(cd "$(dirname "$0")/.." && pwd)/target/bench-tools}}
 mkdir -p "$root/bin"
 
@@ -45,9 +51,16 @@ if [ ! -x "$root/bin/diesel" ]; then
 fi
 
 if [ ! -x "$root/bin/dbmate" ]; then
+  command -v npm >/dev/null || apt_install npm
   echo "peers.sh: installing dbmate $DBMATE_VERSION into $root/npm" >&2
   npm install --silent --no-audit --no-fund --prefix "$root/npm" "dbmate@$DBMATE_VERSION" >&2
   ln -sf "$root/npm/node_modules/.bin/dbmate" "$root/bin/dbmate"
+fi
+
+if [ ! -x "$root/bin/refinery" ]; then
+  echo "peers.sh: installing refinery_cli $REFINERY_CLI_VERSION into $root" >&2
+  cargo install --locked --quiet --root "$root" --version "$REFINERY_CLI_VERSION" \
+    --no-default-features --features mysql,postgresql,sqlite-bundled refinery_cli >&2
 fi
 
 echo "$root/bin"

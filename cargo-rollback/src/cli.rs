@@ -133,13 +133,23 @@ pub struct RevertArgs {
     /// SQLite: also copy the whole database to this new file first (VACUUM INTO)
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+
+    /// MySQL, MariaDB: keep the backup copies in this database (created if
+    /// missing), out of reach of grants on the data's database [default:
+    /// `backup-database` in `[package.metadata.rollback]`, else beside the tables]
+    #[arg(long, value_name = "NAME")]
+    pub backup_database: Option<String>,
 }
 
 impl RevertArgs {
     /// Whether any rollback option was given: global options may come before
     /// a subcommand, these may not.
     pub fn any_given(&self) -> bool {
-        self.selection.any_given() || self.no_backup || self.dry_run || self.snapshot.is_some()
+        self.selection.any_given()
+            || self.no_backup
+            || self.dry_run
+            || self.snapshot.is_some()
+            || self.backup_database.is_some()
     }
 }
 
@@ -210,6 +220,9 @@ pub enum Command {
         /// Plan without backups
         #[arg(long)]
         no_backup: bool,
+        /// MySQL, MariaDB: plan the copies in this database (see the rollback's option)
+        #[arg(long, value_name = "NAME")]
+        backup_database: Option<String>,
     },
     /// List the backups rollbacks took, or drop one
     Backups {
@@ -242,18 +255,48 @@ pub enum Command {
     /// read back from a scratch database, proved by verify's round trip
     Generate {
         /// The up script of a migration in the folder
-        up_file: PathBuf,
+        #[arg(required_unless_present = "missing", conflicts_with = "missing")]
+        up_file: Option<PathBuf>,
+        /// Every migration of the folder whose down is missing or empty, in
+        /// one run (sqlx's simple `V_name.sql` ups too)
+        #[arg(long)]
+        missing: bool,
         /// Write the down file (only a verified one, and never over a down
         /// written by hand)
         #[arg(long)]
         write: bool,
         /// Write it even when some statements cannot be inverted (they
-        /// become `-- rollback: cannot invert:` lines)
+        /// become `-- rollback: cannot invert:` lines); else exit 4
         #[arg(long)]
         allow_partial: bool,
+        /// Where no generated down restores the schema, write one that marks
+        /// the migration `-- rollback:irreversible`, so the folder builds
+        #[arg(long, requires = "write")]
+        allow_irreversible: bool,
     },
     /// Check the migrations folder: pairs, versions, empty downs, directives
     Check,
+    /// Check migrations before they run: data loss, breaking renames, long
+    /// locks, statements that fail on real data, transaction boundaries
+    /// (rules and codes: docs/lint.md)
+    #[command(
+        after_help = "Exit codes: 0 no error-level finding, 1 an error-level finding, 2 bad input."
+    )]
+    Lint {
+        /// Migration folders, migrations (a diesel folder) or migration files
+        /// [default: the project's migrations folder]
+        paths: Vec<PathBuf>,
+        /// Lint only the migrations added or changed since this git revision
+        #[arg(long, value_name = "REF")]
+        since: Option<String>,
+        /// The database the SQL is written for [default: `dialect` in
+        /// `[package.metadata.rollback.lint]`, else DATABASE_URL's]
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        /// List the rules instead (with their examples in --format json)
+        #[arg(long, conflicts_with_all = ["paths", "since"])]
+        rules: bool,
+    },
     /// Show the audit log of applies, reverts, restores and repairs
     Log {
         /// How many of the newest entries to show
@@ -268,6 +311,17 @@ pub enum Command {
         #[arg(long)]
         pending: bool,
     },
+    /// Finish a dirty migration: run the rest of its script from the
+    /// statement it reached (`status` shows which), once what stopped it is
+    /// fixed, then record it applied (a dirty up) or reverted (a dirty down)
+    Resume {
+        /// The dirty migration
+        version: String,
+        /// Start at this statement instead (1-based): one past the reached
+        /// statement when you have seen that it did take effect
+        #[arg(long, value_name = "N")]
+        from: Option<i64>,
+    },
     /// Write the build.rs line that rebuilds the crate when a migration is added
     Init,
     /// Prove that every down undoes its up, in a scratch database beside
@@ -276,6 +330,22 @@ pub enum Command {
         /// Check from this version on; older migrations are applied unchecked
         #[arg(long, value_name = "V")]
         from: Option<String>,
+    },
+    /// Take over a database another tool migrated: record the migrations it
+    /// applied (with the folder's downs) after checking its records and the
+    /// schema against a scratch replay; its own table is left as it is
+    Adopt {
+        /// The tool that migrated the database [default: the one whose
+        /// tracking table the database has]
+        #[arg(long, value_enum, value_name = "TOOL")]
+        from: Option<ToolArg>,
+        /// Show what would be recorded and the schema check; change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Record even though the schema differs from a replay of the
+        /// migrations (the differences are shown, and the audit log keeps them)
+        #[arg(long)]
+        accept_drift: bool,
     },
     /// Print the shell's completion script for cargo-rollback
     ///
@@ -296,6 +366,17 @@ pub enum BackupsAction {
         /// The backup
         id: i64,
     },
+    /// Delete old backups for good (asks first): those older than a duration,
+    /// beyond the newest N, or both [default: `backup-retention` in
+    /// `[package.metadata.rollback]`]
+    Prune {
+        /// Delete backups taken longer ago than this: 30d, 12h, 90m, 2w
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+        /// Keep the N newest backups (one per migration a rollback reverted), whatever their age
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+    },
 }
 
 /// Output formats.
@@ -309,6 +390,21 @@ pub enum Format {
     Markdown,
     /// JUnit XML, one test case per migration (`verify` only)
     Junit,
+    /// SARIF 2.1.0, for code scanning (`lint` only)
+    Sarif,
+    /// GitHub Actions workflow annotations (`lint` only)
+    Github,
+}
+
+/// `lint --dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// SQLite
+    Sqlite,
+    /// PostgreSQL
+    Postgres,
+    /// MySQL and MariaDB
+    Mysql,
 }
 
 /// `--empty-down`.
@@ -329,6 +425,21 @@ pub enum ColorWhen {
     Always,
     /// No colors
     Never,
+}
+
+/// `adopt --from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToolArg {
+    /// sqlx-cli or `sqlx::migrate!` (`_sqlx_migrations`)
+    Sqlx,
+    /// diesel_cli or diesel_migrations (`__diesel_schema_migrations`)
+    Diesel,
+    /// dbmate (`schema_migrations` without `dirty`)
+    Dbmate,
+    /// golang-migrate (`schema_migrations` with `dirty`)
+    GolangMigrate,
+    /// refinery (`refinery_schema_history`)
+    Refinery,
 }
 
 /// `new --down`.

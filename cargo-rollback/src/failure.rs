@@ -19,6 +19,11 @@ pub const USAGE: u8 = 2;
 /// Exit code: refused by a safety check (confirmation missing, drift, dirty
 /// database, irreversible migration); nothing was changed by the refused step.
 pub const REFUSED: u8 = 3;
+/// Exit code: `generate` made a down that restores the schema but has
+/// statements it cannot undo (`-- rollback: cannot invert:` lines), and
+/// `--allow-partial` did not accept it: a decision for a person, not a
+/// failure of the down.
+pub const PARTIAL: u8 = 4;
 
 /// An input error found by the CLI itself (a missing URL, a bad package name).
 #[derive(Debug, thiserror::Error)]

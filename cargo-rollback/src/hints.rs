@@ -6,6 +6,7 @@
 use rollback_runtime::Error;
 use rollback_runtime::error::Limit;
 use rollback_runtime::error::Refusal;
+use rollback_runtime::migration::LoadError;
 
 /// The text to append to `error`'s message; `None` when no flag or command
 /// settles it.
@@ -15,12 +16,26 @@ pub fn hint(error: &Error) -> Option<String> {
         Error::LockTimeout { .. } => " (raise --lock-timeout to wait longer)".to_owned(),
         Error::NoFile { .. } => " (`cargo rollback repair VERSION --pending`)".to_owned(),
         Error::UnknownBackup { .. } => ": `cargo rollback backups` lists them".to_owned(),
+        Error::BackupDatabase { .. } => {
+            " (--backup-database and `backup-database` are for MySQL and MariaDB)".to_owned()
+        }
         Error::Cancelled { limit, .. } => match limit {
             Limit::Statement(_) => " (--statement-timeout)".to_owned(),
             Limit::Lock(_) => " (--lock-timeout)".to_owned(),
             _ => return None,
         },
+        Error::AdoptWhich {
+            ambiguous: true, ..
+        } => " (choose with --from)".to_owned(),
         Error::Refused(refusal) => return refusal_hint(refusal),
+        Error::Load(errors)
+            if errors
+                .0
+                .iter()
+                .any(|error| matches!(error, LoadError::EmptyDown { .. })) =>
+        {
+            " (for one run: --empty-down irreversible)".to_owned()
+        }
         _ => return None,
     };
     Some(hint)
@@ -29,6 +44,9 @@ pub fn hint(error: &Error) -> Option<String> {
 fn refusal_hint(refusal: &Refusal) -> Option<String> {
     Some(match refusal {
         Refusal::Dirty { version, .. } => format!(
+            " (`cargo rollback status` shows the statement it reached; `cargo rollback resume {version}`, or `cargo rollback repair {version}` / `cargo rollback repair {version} --pending`)"
+        ),
+        Refusal::NoProgress { version, .. } => format!(
             " (`cargo rollback repair {version}` or `cargo rollback repair {version} --pending`)"
         ),
         Refusal::Modified { .. } => " (`cargo rollback repair VERSION`)".to_owned(),
@@ -38,6 +56,10 @@ fn refusal_hint(refusal: &Refusal) -> Option<String> {
         Refusal::OutOfOrder { .. } => "; pass --out-of-order to revert it anyway".to_owned(),
         Refusal::DownConflict { .. } => " (pass --use-file or --use-stored)".to_owned(),
         Refusal::NotReapplied { version, .. } => format!(" (`cargo rollback up --to {version}`)"),
+        Refusal::Adoption { drift: true, .. } => {
+            "\n(`cargo rollback adopt --dry-run` shows them; --accept-drift records anyway)"
+                .to_owned()
+        }
         _ => return None,
     })
 }

@@ -1,11 +1,14 @@
 //! `cargo rollback`: reversible, verified SQL migrations from the command line.
 
+mod age;
 mod cli;
 mod commands;
 mod confirm;
 mod failure;
 mod fleet;
+mod git;
 mod hints;
+mod lint_output;
 mod output;
 mod plan_text;
 mod progress;

@@ -5,7 +5,8 @@
 use rollback_runtime::plan::{Impact, PlannedRevert, PlannedStatement, RollbackPlan};
 use rollback_runtime::sql::StatementClass;
 
-use crate::wording::{label, one_line};
+use crate::age::format_age;
+use crate::wording::{count, label, one_line};
 
 /// The plan as a person reads it at the terminal (also shown before the
 /// confirmation).
@@ -22,6 +23,9 @@ pub fn human(plan: &RollbackPlan) -> String {
             ", NO BACKUP"
         }
     );
+    for line in backup_lines(plan) {
+        text.push_str(&format!("  {line}\n"));
+    }
     for migration in &plan.migrations {
         text.push_str(&format!(
             "\n  {}  ({}{})\n",
@@ -67,6 +71,26 @@ pub fn human(plan: &RollbackPlan) -> String {
     text.trim_end().to_owned()
 }
 
+/// Who can read the copies and how long they are kept, when there are any.
+fn backup_lines(plan: &RollbackPlan) -> Vec<String> {
+    let Some(readers) = &plan.backup_readers else {
+        return Vec::new();
+    };
+    let kept = match plan.backup_retention {
+        Some(retention) => format!(
+            "kept {} (backup-retention): the first rollback after that deletes them",
+            format_age(retention)
+        ),
+        None => {
+            "kept until deleted: `cargo rollback backups prune` (or backup-retention)".to_owned()
+        }
+    };
+    vec![
+        format!("who can read the backups: {readers}"),
+        format!("backups are {kept}"),
+    ]
+}
+
 /// The plan as a Markdown document a reviewer reads beside the change: what
 /// runs, what is lost without a backup, how long it takes, how to undo it.
 pub fn markdown(plan: &RollbackPlan) -> String {
@@ -91,6 +115,9 @@ pub fn markdown(plan: &RollbackPlan) -> String {
             "**off** (`--no-backup`): what the downs destroy is lost"
         }
     ));
+    for line in backup_lines(plan) {
+        doc.push_str(&format!("  - {line}\n"));
+    }
     doc.push_str(&format!(
         "- **Confirmation:** {}\n",
         if plan.needs_confirmation() {
@@ -253,23 +280,6 @@ fn class_name(class: StatementClass) -> &'static str {
     }
 }
 
-/// "1 row", "10,000 rows".
-fn count(n: usize, noun: &str) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if n == 1 {
-        format!("{grouped} {noun}")
-    } else {
-        format!("{grouped} {noun}s")
-    }
-}
-
 /// "12 ms", "3.4 s".
 fn duration(ms: i64) -> String {
     if ms < 1000 {
@@ -284,10 +294,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_are_grouped_and_pluralized() {
-        assert_eq!(count(1, "row"), "1 row");
-        assert_eq!(count(10_000, "row"), "10,000 rows");
-        assert_eq!(count(1_234_567, "value"), "1,234,567 values");
+    fn durations_are_rounded_for_people() {
         assert_eq!(duration(0), "1 ms");
         assert_eq!(duration(3_400), "3.4 s");
     }

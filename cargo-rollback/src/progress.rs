@@ -122,6 +122,14 @@ impl RunView {
                     milliseconds(elapsed.as_millis())
                 ));
             }
+            Event::Pruned { backup } => {
+                self.say(&format!(
+                    "Pruned backup {} of {} ({} rows): older than the backup retention",
+                    backup.id,
+                    label(&backup.version, &backup.name),
+                    backup.rows
+                ));
+            }
             Event::Finished(step) => {
                 let verb = match (self.rehearsal, step.operation) {
                     (true, _) => "Rehearsed",

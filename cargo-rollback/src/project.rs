@@ -3,13 +3,15 @@
 
 use std::env;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Metadata, MetadataCommand, Package};
 use rollback_runtime::Error;
-use rollback_runtime::migration::{EmptyDown, LoadOptions, MigrationSet};
+use rollback_runtime::migration::{EmptyDown, LoadOptions, LoadWarning, MigrationSet};
 use serde_json::Value;
 
+use crate::age::parse_age;
 use crate::cli::{EmptyDownArg, GlobalArgs};
 use crate::failure::{UsageError, warn};
 use crate::output::Output;
@@ -28,6 +30,12 @@ pub struct Project {
     pub empty_down: EmptyDown,
     /// `init-sql`.
     pub init_sql: Option<String>,
+    /// `backup-database`: where MySQL's backup copies go.
+    pub backup_database: Option<String>,
+    /// `backup-retention`: how long backups are kept.
+    pub backup_retention: Option<Duration>,
+    /// `[package.metadata.rollback.lint]`, with the manifest it is in (for messages).
+    pub lint: Option<(String, Value)>,
 }
 
 /// `[package.metadata.rollback]`.
@@ -36,12 +44,26 @@ struct PackageConfig {
     migrations: Option<String>,
     empty_down: Option<EmptyDown>,
     init_sql: Option<String>,
+    backup_database: Option<String>,
+    backup_retention: Option<Duration>,
+    lint: Option<(String, Value)>,
 }
 
 impl Project {
     /// Resolves the project for the current directory.
     pub fn resolve(global: &GlobalArgs) -> Result<Project> {
-        let package = if global.source.is_some() && global.package.is_none() {
+        Project::resolve_where(global, global.source.is_some())
+    }
+
+    /// Resolves the settings for a command given its folders on the command
+    /// line (`lint PATHS`): as with `--source`, the package only adds its
+    /// settings, if one can be told.
+    pub fn resolve_for_paths(global: &GlobalArgs) -> Result<Project> {
+        Project::resolve_where(global, true)
+    }
+
+    fn resolve_where(global: &GlobalArgs, folder_given: bool) -> Result<Project> {
+        let package = if folder_given && global.package.is_none() {
             // The folder is given; a package only adds its settings, if there is one.
             find_manifest()
                 .and_then(|_| metadata().ok())
@@ -73,6 +95,9 @@ impl Project {
             package_dir,
             empty_down,
             init_sql: global.init_sql.clone().or(config.init_sql),
+            backup_database: config.backup_database,
+            backup_retention: config.backup_retention,
+            lint: config.lint,
         })
     }
 
@@ -86,12 +111,44 @@ impl Project {
         let loaded =
             rollback_runtime::migration::load(&self.migrations, &options).map_err(Error::from)?;
         if !output.quiet {
-            for warning in &loaded.warnings {
-                warn(&warning.to_string());
-            }
+            warn_once(&loaded.warnings);
         }
         Ok(loaded.migrations)
     }
+}
+
+/// The folder's warnings, the empty downs accepted as irreversible in one
+/// line however many there are: every command reads the folder, and a
+/// folder adopted with many empty downs would otherwise bury each
+/// command's output under them. `cargo rollback check` lists them all.
+fn warn_once(warnings: &[LoadWarning]) {
+    let empty: Vec<&str> = warnings
+        .iter()
+        .filter_map(|warning| match warning {
+            LoadWarning::EmptyDownIrreversible { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    for warning in warnings {
+        if !matches!(warning, LoadWarning::EmptyDownIrreversible { .. }) {
+            warn(&warning.to_string());
+        }
+    }
+    let Some(first) = empty.first() else {
+        return;
+    };
+    let others = match empty.len() - 1 {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    warn(&format!(
+        "{} empty, so irreversible (empty-down = \"irreversible\"): {first}{others}; `cargo rollback check` lists them, `cargo rollback generate --missing --write` writes their downs",
+        if empty.len() == 1 {
+            "1 down is".to_owned()
+        } else {
+            format!("{} downs are", empty.len())
+        }
+    ));
 }
 
 fn find_manifest() -> Option<PathBuf> {
@@ -197,10 +254,23 @@ fn read_config(package: &Package) -> Result<PackageConfig> {
         .map_err(|message| {
             UsageError(format!("{manifest}: [package.metadata.rollback] {message}"))
         })?;
+    let backup_retention = text("backup-retention")?
+        .map(|value| parse_age(&value))
+        .transpose()
+        .map_err(|message| {
+            UsageError(format!(
+                "{manifest}: [package.metadata.rollback] backup-retention: {message}"
+            ))
+        })?;
     Ok(PackageConfig {
         migrations: text("migrations")?,
         empty_down,
         init_sql: text("init-sql")?,
+        backup_database: text("backup-database")?,
+        backup_retention,
+        lint: table
+            .get("lint")
+            .map(|lint| (manifest.to_string(), lint.clone())),
     })
 }
 

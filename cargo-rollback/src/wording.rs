@@ -28,12 +28,20 @@ pub fn migrations(count: usize) -> String {
     }
 }
 
-/// "1 target", "3 targets": the databases of a fleet.
-pub fn targets(count: usize) -> String {
-    if count == 1 {
-        "1 target".to_owned()
+/// "1 row", "10,000 rows".
+pub fn count(n: usize, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if n == 1 {
+        format!("{grouped} {noun}")
     } else {
-        format!("{count} targets")
+        format!("{grouped} {noun}s")
     }
 }
 
@@ -43,5 +51,17 @@ pub fn one_line(sql: &str, limit: usize) -> String {
     match flat.char_indices().nth(limit) {
         Some((cut, _)) => format!("{}…", &flat[..cut]),
         None => flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped_and_pluralized() {
+        assert_eq!(count(1, "row"), "1 row");
+        assert_eq!(count(10_000, "row"), "10,000 rows");
+        assert_eq!(count(1_234_567, "value"), "1,234,567 values");
     }
 }

@@ -46,7 +46,9 @@ pub enum LoadError {
         example: String,
     },
     /// An up script without its down.
-    #[error("{path} has no down script: create {expected}")]
+    #[error(
+        "{path} has no down script: create {expected}, or let `cargo rollback generate --missing --write` write and prove it"
+    )]
     MissingDown {
         /// The up file.
         path: String,
@@ -71,7 +73,7 @@ pub enum LoadError {
     },
     /// A down script with nothing to run and no `-- rollback:irreversible`.
     #[error(
-        "{path}: down script is empty; write the statements that undo the up, or mark it `-- rollback:irreversible <reason>`"
+        "{path}: down script is empty; write the statements that undo the up (`cargo rollback generate --missing --write` writes and proves them), mark it `-- rollback:irreversible <reason>`, or accept empty downs as irreversible with the `empty-down = \"irreversible\"` setting"
     )]
     EmptyDown {
         /// The down file.

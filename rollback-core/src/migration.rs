@@ -15,15 +15,22 @@ pub enum Layout {
     Directory,
     /// dbmate's single file: `V_name.sql` with `-- migrate:up` and `-- migrate:down`.
     SingleFile,
+    /// sqlx's simple migration: `V_name.sql` without markers, an up with no
+    /// down. Read only where a missing down is allowed (`generate`, which
+    /// writes `V_name.down.sql` and renames the up `V_name.up.sql`, its
+    /// text unchanged): a migration needs its down.
+    Simple,
 }
 
 impl Layout {
-    /// The name used on the command line (`new --layout flat|dir|single`).
+    /// The name used on the command line (`new --layout flat|dir|single`);
+    /// `simple` for sqlx's simple migration, which `new` does not create.
     pub fn as_str(self) -> &'static str {
         match self {
             Layout::Flat => "flat",
             Layout::Directory => "dir",
             Layout::SingleFile => "single",
+            Layout::Simple => "simple",
         }
     }
 }

@@ -122,9 +122,11 @@ pub fn read_directives(sql: &str) -> Result<Directives, String> {
         match word {
             "no-transaction" => directives.no_transaction = true,
             "irreversible" => directives.irreversible = Some(rest.trim().to_owned()),
+            // Read by `cargo rollback lint`, which silences the next statement.
+            "lint-ignore" => {}
             other => {
                 return Err(format!(
-                    "unknown directive `-- rollback:{other}` (known: `-- rollback:irreversible <reason>`, `-- rollback:no-transaction`)"
+                    "unknown directive `-- rollback:{other}` (known: `-- rollback:irreversible <reason>`, `-- rollback:no-transaction`, `-- rollback:lint-ignore <CODE> <reason>`)"
                 ));
             }
         }
@@ -182,6 +184,10 @@ mod tests {
         assert!(d.no_transaction);
         let d = read_directives("-- ROLLBACK:No-Transaction").unwrap_err();
         assert!(d.contains("No-Transaction"), "{d}");
+        let d =
+            read_directives("-- rollback:lint-ignore RB301 small table\nCREATE INDEX i ON t (a);")
+                .unwrap();
+        assert_eq!(d, Directives::default());
         let d = read_directives("-- rollback:irreversible").unwrap();
         assert_eq!(d.irreversible.as_deref(), Some(""));
     }

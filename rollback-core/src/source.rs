@@ -14,7 +14,7 @@ use crate::error::{LoadError, LoadErrors, LoadWarning};
 use crate::migration::{Layout, Migration, MigrationParts, MigrationSet};
 use crate::script::{Directives, Script, read_directives};
 use crate::version::{Version, VersionOrder, split_file_stem};
-use sections::{has_markers, split_sections};
+use sections::{has_markers, split_sections, up_section_only};
 
 /// What to make of a down script that is empty or holds only comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -388,13 +388,24 @@ impl Reader<'_> {
         };
         let sections = match split_sections(&file.text) {
             Ok(sections) => sections,
-            Err(message) => {
-                self.errors.push(LoadError::Markers {
-                    path: file.path,
-                    message,
-                });
+            // An up without its down, which `generate` writes: sqlx's
+            // simple migration, or a dbmate file without its down section.
+            Err(_) if self.options.allow_missing_down && !has_markers(&file.text) => {
+                let expected = self.show(&format!("{stem}.down.sql"));
+                let version = Version::from_text(version.to_owned());
+                self.missing_down(version, name, Layout::Simple, file, expected);
                 return;
             }
+            Err(message) => match up_section_only(&file.text) {
+                Some(sections) if self.options.allow_missing_down => sections,
+                _ => {
+                    self.errors.push(LoadError::Markers {
+                        path: file.path,
+                        message,
+                    });
+                    return;
+                }
+            },
         };
         let (up_no_transaction, down_no_transaction) =
             (sections.up_no_transaction, sections.down_no_transaction);

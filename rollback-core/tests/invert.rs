@@ -194,7 +194,7 @@ const CORPORA: [(&str, Dialect, Outcomes); 11] = [
     (
         "vaultwarden-sqlite",
         Dialect::Sqlite,
-        Outcomes::new(105, 84, 12, 0, 1, 8),
+        Outcomes::new(105, 81, 15, 0, 1, 8),
     ),
     (
         "oxidrive-sqlite",
@@ -204,7 +204,7 @@ const CORPORA: [(&str, Dialect, Outcomes); 11] = [
     (
         "ncps-dbmate-sqlite",
         Dialect::Sqlite,
-        Outcomes::new(61, 28, 9, 0, 0, 24),
+        Outcomes::new(61, 26, 11, 0, 0, 24),
     ),
 ];
 

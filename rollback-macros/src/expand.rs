@@ -40,6 +40,11 @@ pub(crate) fn expand(
                 rollback_core::LoadError::MissingFolder { .. } => {
                     syn::Error::new(span, format!("{error} (looked for {})", folder.display()))
                 }
+                // The setting is spelled as the macro takes it.
+                rollback_core::LoadError::EmptyDown { .. } => syn::Error::new(
+                    span,
+                    format!("{error} (here: `embed_migrations!(\"{written}\", empty_down = \"irreversible\")`)"),
+                ),
                 _ => syn::Error::new(span, error),
             })
             .reduce(|mut all, next| {
@@ -114,6 +119,7 @@ fn migration_tokens(migration: &Migration) -> TokenStream {
         Layout::Flat => quote!(Flat),
         Layout::Directory => quote!(Directory),
         Layout::SingleFile => quote!(SingleFile),
+        Layout::Simple => quote!(Simple),
     };
     let up = script_tokens(migration.up());
     let down = script_tokens(migration.down());

@@ -80,6 +80,27 @@ pub enum Error {
         /// The migration.
         migration: String,
     },
+    /// A resume of a migration that is not dirty.
+    #[error("{migration} is not dirty (it is {state}), so there is nothing to resume")]
+    NotDirty {
+        /// Version and name.
+        migration: String,
+        /// Where it stands: applied or pending.
+        state: &'static str,
+    },
+    /// A resume asked to start at a statement the script does not have.
+    #[error(
+        "cannot resume {migration} at statement {from}: its script has {statements} statements (start at 1 to {} inclusive, the last meaning that every statement has run)",
+        statements + 1
+    )]
+    ResumeFrom {
+        /// Version and name.
+        migration: String,
+        /// The statement asked for.
+        from: i64,
+        /// How many the script has.
+        statements: i64,
+    },
     /// `--last N` with fewer than N applied.
     #[error("cannot revert the last {requested} migrations: only {applied} applied")]
     NotEnoughApplied {
@@ -134,9 +155,29 @@ pub enum Error {
         /// The id as asked for.
         id: i64,
     },
+    /// A backup database set for a database whose copies cannot live in
+    /// another one; nothing was reverted.
+    #[error("the backup database `{database}` cannot be used on {dialect}: {reason}")]
+    BackupDatabase {
+        /// The database set for backups.
+        database: String,
+        /// The dialect of the database rolled back.
+        dialect: &'static str,
+        /// Where copies go there instead.
+        reason: String,
+    },
     /// `restore` without an id on a database with no backups.
     #[error("there are no backups to restore")]
     NoBackups,
+    /// Adoption found no other tool's tracking table, or the tables of
+    /// several tools, and was not told which one to read.
+    #[error("{reason}")]
+    AdoptWhich {
+        /// What was found, and where it was looked for.
+        reason: String,
+        /// Whether naming the tool settles it (none or several were found).
+        ambiguous: bool,
+    },
     /// The database failed outside a migration script.
     #[error("database error while {action}")]
     Database {
@@ -175,7 +216,7 @@ pub struct StatementError {
 pub enum Refusal {
     /// A migration started without transactional DDL and never finished.
     #[error(
-        "migration {migration} is dirty: it stopped part-way outside a transaction (a failure, a crash, or DDL the database commits at once), so part of it may have run; make the schema match one side by hand, then repair it as applied if its changes are all in place, or as pending if none are"
+        "migration {migration} is dirty: it stopped part-way outside a transaction (a failure, a crash, or DDL the database commits at once), so part of it may have run; resume it (the rest of its script, from the statement it reached) once what stopped it is fixed, or make the schema match one side by hand and repair it as applied if its changes are all in place, or as pending if none are"
     )]
     Dirty {
         /// Version and name.
@@ -234,6 +275,27 @@ pub enum Refusal {
         /// The migration's version, to apply it up to.
         version: String,
     },
+    /// A resume of a dirty migration whose progress was not recorded (an
+    /// older version marked it dirty).
+    #[error(
+        "{migration} is dirty with no record of the statement it reached, so it cannot be resumed; make the schema match one side by hand, then repair it as applied or as pending"
+    )]
+    NoProgress {
+        /// Version and name.
+        migration: String,
+        /// The version.
+        version: String,
+    },
+    /// A resume whose script's part that ran has changed since.
+    #[error(
+        "cannot resume {migration}: the statements of its {script} script before the one it reached are not the ones that ran, so where to go on means nothing in it (the statement it reached and those after it may be changed, not the ones before); put them back as they were, or repair the migration by hand"
+    )]
+    ScriptChanged {
+        /// Version and name.
+        migration: String,
+        /// `up` or `down`.
+        script: &'static str,
+    },
     /// A rehearsal that reaches a down it cannot run inside a transaction.
     #[error(
         "cannot rehearse {migration}: it runs outside a transaction, so a rehearsal would really run it; the migrations before it were rehearsed and rolled back"
@@ -241,6 +303,18 @@ pub enum Refusal {
     NotRehearsable {
         /// Version and name.
         migration: String,
+    },
+    /// Migrations another tool applied that cannot be recorded as they are:
+    /// each problem on a line of its own.
+    #[error("cannot adopt the migrations {tool} applied; nothing was recorded:\n{}", problems.join("\n"))]
+    Adoption {
+        /// The tool whose table was read.
+        tool: String,
+        /// One line per problem, naming the migration or object.
+        problems: Vec<String>,
+        /// Whether the schema's differences from the replay are among them
+        /// (the only problem that can be accepted).
+        drift: bool,
     },
     /// The down on disk and the down stored at apply time differ.
     #[error(
@@ -277,10 +351,14 @@ impl Error {
             | Error::NoFile { .. }
             | Error::InvalidVersion { .. }
             | Error::NotApplied { .. }
+            | Error::NotDirty { .. }
+            | Error::ResumeFrom { .. }
             | Error::NotEnoughApplied { .. }
             | Error::CannotRehearse { .. }
             | Error::UnknownBackup { .. }
             | Error::Snapshot { .. }
+            | Error::BackupDatabase { .. }
+            | Error::AdoptWhich { .. }
             | Error::NoBackups => ErrorKind::Input,
             Error::Refused(_) => ErrorKind::Refused,
             Error::InitSql { .. }
@@ -414,9 +492,22 @@ mod tests {
             Refusal::NotRehearsable {
                 migration: "2 b".to_owned(),
             },
+            Refusal::NoProgress {
+                migration: "2 pair".to_owned(),
+                version: "2".to_owned(),
+            },
+            Refusal::ScriptChanged {
+                migration: "2 pair".to_owned(),
+                script: "up",
+            },
             Refusal::DownConflict {
                 migration: "3 tags".to_owned(),
                 path: "migrations/3_tags.down.sql".to_owned(),
+            },
+            Refusal::Adoption {
+                tool: "sqlx".to_owned(),
+                problems: vec!["table users: unexpected".to_owned()],
+                drift: true,
             },
         ];
         let errors = refusals.into_iter().map(Error::from).chain([
@@ -430,6 +521,15 @@ mod tests {
                 migration: "3 tags".to_owned(),
             },
             Error::UnknownBackup { id: 7 },
+            Error::NotDirty {
+                migration: "2 pair".to_owned(),
+                state: "applied",
+            },
+            Error::ResumeFrom {
+                migration: "2 pair".to_owned(),
+                from: 9,
+                statements: 3,
+            },
             Error::NotEnoughApplied {
                 requested: 3,
                 applied: 1,

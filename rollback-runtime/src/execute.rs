@@ -3,12 +3,13 @@
 
 use std::time::Instant;
 
-use rollback_core::sql::split;
+use rollback_core::checksum;
+use rollback_core::sql::{Statement, split};
 
 use crate::dialect::Driver;
 use crate::error::{Error, Result, StatementError, display_chain};
 use crate::progress::{Event, Progress};
-use crate::records::MIGRATIONS_TABLE;
+use crate::records::{MIGRATIONS_TABLE, ScriptProgress};
 use crate::telemetry;
 
 /// A script about to run, and where it came from, for error messages.
@@ -22,6 +23,13 @@ pub(crate) struct ScriptRun<'a> {
     /// Where the migration stays when a statement fails: "applied" (a
     /// down) or "pending" (an up).
     pub stays: &'static str,
+    /// The 1-based statement to start at: 1, or later when a dirty
+    /// migration is resumed.
+    pub from: usize,
+    /// For a script that runs outside a transaction, its progress row: the
+    /// step opened with it at statement `from`, and it is written again,
+    /// durably, before each statement after that.
+    pub progress: Option<ScriptProgress>,
 }
 
 /// Runs a script statement by statement, so that a failure names its statement
@@ -34,7 +42,18 @@ pub(crate) async fn run_script(
 ) -> Result<()> {
     let statements = split(script.sql, driver.dialect());
     let total = statements.len();
-    for (index, statement) in statements.into_iter().enumerate() {
+    let mut marker = script.progress.clone();
+    let first = script.from.max(1) - 1;
+    for (index, statement) in statements.iter().enumerate().skip(first) {
+        if let Some(marker) = marker.as_mut().filter(|_| index > first) {
+            marker.statement = i64::try_from(index + 1).unwrap_or(i64::MAX);
+            marker.checksum = checksum_before(&statements, index);
+            driver
+                .tracking()
+                .save_progress(marker)
+                .await
+                .map_err(Error::database("recording the migration's progress"))?;
+        }
         progress(&Event::Statement {
             index: index + 1,
             total,
@@ -77,6 +96,18 @@ pub(crate) async fn run_script(
         });
     }
     Ok(())
+}
+
+/// The checksum of the statements before the 0-based `index`: what a
+/// progress row keeps, so that a resume can tell that the part that ran is
+/// the same while the rest (the statement that failed, say) was fixed.
+pub(crate) fn checksum_before(statements: &[Statement<'_>], index: usize) -> String {
+    let ran: Vec<&str> = statements
+        .iter()
+        .take(index)
+        .map(|statement| statement.sql)
+        .collect();
+    checksum(&ran.join(";\n"))
 }
 
 /// A statement on one line, cut to a readable length.

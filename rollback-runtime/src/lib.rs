@@ -28,6 +28,7 @@
 //! analysis of `rollback-core`). Everything that knows one database lives
 //! in a private folder per database; see docs/architecture.md.
 
+pub mod adopt;
 pub mod backup;
 mod dialect;
 pub mod error;
@@ -47,6 +48,7 @@ pub mod test_util;
 pub mod url;
 pub mod verify;
 
+pub use adopt::AdoptFrom;
 pub use error::{Error, ErrorKind, Result};
 pub use migrator::{Migrator, Runner};
 #[cfg(feature = "macros")]
@@ -66,7 +68,7 @@ pub mod migration {
 }
 
 /// What `rollback-core` reads from SQL: dialects, statement classes and
-/// their effects, table names.
+/// their effects, table names, and the migration linter (`lint`).
 pub mod sql {
-    pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName};
+    pub use rollback_core::sql::{Dialect, Effect, StatementClass, TableName, lint};
 }

@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use rollback_core::{LoadOptions, Migration, MigrationSet, Version};
 
+use crate::adopt::{AdoptFrom, AdoptOptions, adopt};
 use crate::dialect::ConnectOptions;
 use crate::error::Result;
 use crate::session::{ApplyOptions, RevertOptions, Session, Step};
 use crate::state::{DownChoice, MissingPolicy, Selection};
 use crate::target::Target;
+use crate::verify::VerifyOptions;
 
 /// A set of migrations an application carries.
 ///
@@ -93,8 +95,17 @@ impl Migrator {
             connect: ConnectOptions::new().create_if_missing(true),
             missing: MissingPolicy::default(),
             backup: true,
+            backup_database: None,
+            backup_retention: None,
             down_choice: DownChoice::default(),
+            adopt: None,
         }
+    }
+}
+
+impl AsRef<MigrationSet> for Migrator {
+    fn as_ref(&self) -> &MigrationSet {
+        &self.set
     }
 }
 
@@ -115,13 +126,18 @@ pub struct Runner<'m> {
     connect: ConnectOptions,
     missing: MissingPolicy,
     backup: bool,
+    backup_database: Option<String>,
+    backup_retention: Option<Duration>,
     down_choice: DownChoice,
+    adopt: Option<AdoptFrom>,
 }
 
 /// What a [`Runner`] does once connected.
 enum Work {
     Apply,
     Revert(Selection),
+    /// A dirty migration, and the statement to start at if not the one it reached.
+    Resume(Version, Option<i64>),
 }
 
 impl Runner<'_> {
@@ -160,11 +176,55 @@ impl Runner<'_> {
         self
     }
 
+    /// For [`Runner::revert`] on MySQL and MariaDB: the database the copies
+    /// go to (created if missing), so that users with `SELECT` on the
+    /// application's database cannot read its backups. Elsewhere the revert
+    /// refuses it ([`Error::BackupDatabase`](crate::Error::BackupDatabase)):
+    /// PostgreSQL keeps copies in a schema only its owner may use.
+    pub fn backup_database(mut self, database: impl Into<String>) -> Self {
+        self.backup_database = Some(database.into());
+        self
+    }
+
+    /// For [`Runner::revert`]: after the rollback, delete backups older than
+    /// `retention` (by default they are kept until pruned).
+    pub fn backup_retention(mut self, retention: Duration) -> Self {
+        self.backup_retention = Some(retention);
+        self
+    }
+
     /// For [`Runner::revert`]: which down runs when the file this binary
     /// carries and the copy stored at apply time differ (by default the
     /// revert refuses).
     pub fn down_choice(mut self, choice: DownChoice) -> Self {
         self.down_choice = choice;
+        self
+    }
+
+    /// For [`Runner::run`]: first adopt what `tool` applied to the
+    /// database, for an application that switches to cargo-rollback from
+    /// `sqlx::migrate!()`, diesel's `embed_migrations!` or another tool.
+    /// The first start records the migrations that tool applied, under the
+    /// migration lock, after the same checks as `cargo rollback adopt`
+    /// (refused with [`Refusal::Adoption`](crate::error::Refusal::Adoption),
+    /// changing nothing, on a failed or dirty record, a version the binary
+    /// lacks, a changed up, or a schema that differs from a replay of the
+    /// migrations); later starts find them recorded and read two tables
+    /// more than a plain run. The tool's own table is never written.
+    ///
+    /// ```rust,no_run
+    /// use rollback_runtime::AdoptFrom;
+    /// static MIGRATOR: rollback_runtime::Migrator =
+    ///     rollback_runtime::embed_migrations!("../examples/shop/migrations");
+    ///
+    /// # async fn start() -> rollback_runtime::Result<()> {
+    /// // Was: sqlx::migrate!().run(&pool).await?;
+    /// MIGRATOR.runner().adopt(AdoptFrom::Sqlx).run("postgres://localhost/app").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn adopt(mut self, tool: AdoptFrom) -> Self {
+        self.adopt = Some(tool);
         self
     }
 
@@ -214,7 +274,37 @@ impl Runner<'_> {
             .await
     }
 
-    /// The run behind [`Runner::run`] and [`Runner::revert`], its future
+    /// Runs the rest of dirty migration `version`'s script from the
+    /// statement it reached, then records it as applied (a dirty up) or
+    /// reverted (a dirty down): the way out of a run that stopped part-way
+    /// outside a transaction, once what stopped it is fixed. `from` starts
+    /// at another statement instead (1-based), for when a person has seen
+    /// that the one it reached did take effect. Returns the step, as the
+    /// only element. Errors: [`Error::NotDirty`](crate::Error::NotDirty)
+    /// when it is not dirty; refusals when its progress was not recorded or
+    /// its script changed since.
+    ///
+    /// ```rust,no_run
+    /// use rollback_runtime::migration::Version;
+    /// use rollback_runtime::Migrator;
+    /// # async fn resume(migrator: &Migrator) -> rollback_runtime::Result<()> {
+    /// let version = Version::parse("20260112093000").expect("a version");
+    /// migrator.runner().resume("mysql://app@db/app", version, None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn resume(
+        self,
+        target: impl Into<Target<'_>>,
+        version: Version,
+        from: Option<i64>,
+    ) -> Result<Vec<Step>> {
+        self.run_target(target.into(), Work::Resume(version, from))
+            .await
+    }
+
+    /// The run behind [`Runner::run`], [`Runner::revert`] and
+    /// [`Runner::resume`], its future
     /// boxed. `run` is generic, so it is compiled in the application's crate,
     /// and so is every future it holds and the drop code of each; unboxed,
     /// that pulled the engine's futures and the sqlx code under them (all
@@ -233,14 +323,33 @@ impl Runner<'_> {
             let result = match work {
                 Work::Apply => {
                     let options = ApplyOptions::new().missing(self.missing);
-                    session.apply(set, &options, &mut |_| {}).await
+                    match self.adopt {
+                        Some(tool) => {
+                            let adopting = AdoptOptions::new().from(tool).replay(
+                                VerifyOptions::new()
+                                    .init_sql(self.connect.init_sql.clone())
+                                    .statement_timeout(self.connect.statement_timeout),
+                            );
+                            match adopt(&mut session, set, &adopting).await {
+                                Ok(_) => session.apply(set, &options, &mut |_| {}).await,
+                                Err(error) => Err(error),
+                            }
+                        }
+                        None => session.apply(set, &options, &mut |_| {}).await,
+                    }
                 }
                 Work::Revert(selection) => {
                     let options = RevertOptions::new(selection)
                         .backup(self.backup)
+                        .backup_database(self.backup_database)
+                        .backup_retention(self.backup_retention)
                         .down_choice(self.down_choice);
                     session.revert(set, &options, &mut |_| {}).await
                 }
+                Work::Resume(version, from) => session
+                    .resume(set, &version, from, &mut |_| {})
+                    .await
+                    .map(|step| vec![step]),
             };
             session.close().await;
             result

@@ -3,6 +3,8 @@
 //! how long it will take. The plan is what a person confirms, what `plan`
 //! prints for a reviewer, and what decides the backups of the run itself.
 
+use std::time::Duration;
+
 use rollback_core::sql::{AnalyzedStatement, Effect, StatementClass, TableName, analyze_script};
 use serde::Serialize;
 
@@ -27,8 +29,22 @@ pub struct RollbackPlan {
     pub stops_at: Option<PlanStop>,
     /// Whether the data the downs destroy will be backed up first.
     pub backup: bool,
+    /// Who can read the copies, when there are backups.
+    pub backup_readers: Option<String>,
+    /// How long the copies are kept (the backup retention), in seconds in
+    /// JSON; until someone prunes them when `None`.
+    #[serde(serialize_with = "seconds")]
+    pub backup_retention: Option<Duration>,
     /// The estimated duration of the whole rollback.
     pub estimated_ms: i64,
+}
+
+/// A retention as whole seconds.
+fn seconds<S: serde::Serializer>(
+    retention: &Option<Duration>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_some(&retention.map(|retention| retention.as_secs()))
 }
 
 impl RollbackPlan {

@@ -41,6 +41,11 @@ pub enum Event<'a> {
         /// How long the copy took.
         elapsed: Duration,
     },
+    /// A backup older than the retention was deleted after the rollback.
+    Pruned {
+        /// The backup, as it was.
+        backup: &'a Backup,
+    },
     /// A statement starts.
     Statement {
         /// 1-based index in its script.

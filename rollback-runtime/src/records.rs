@@ -81,6 +81,57 @@ impl AppliedMigration {
     }
 }
 
+/// The table where a dirty migration's progress is kept.
+pub const PROGRESS_TABLE: &str = "_rollback_progress";
+
+/// Which of a migration's two scripts was running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The up script: the migration was being applied.
+    Up,
+    /// The down script: the migration was being reverted.
+    Down,
+}
+
+impl Direction {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Direction> {
+        [Direction::Up, Direction::Down]
+            .into_iter()
+            .find(|direction| direction.as_str() == text)
+    }
+}
+
+/// A row of `_rollback_progress`: how far the script of a migration that
+/// runs outside a transaction got, written durably before each of its
+/// statements. It means something only while the migration's tracking row is
+/// dirty: then the statements before `statement` took effect, the ones
+/// after it did not, and `statement` itself was sent and may or may not have
+/// (the server finishes a statement whose client went away).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScriptProgress {
+    /// The migration's version.
+    pub version: String,
+    /// The script that was running.
+    pub direction: Direction,
+    /// The 1-based index of the statement about to run.
+    pub statement: i64,
+    /// How many statements the script has.
+    pub statements: i64,
+    /// Checksum of the statements before `statement`, as they ran: a
+    /// resume runs the rest of a script only if that part is unchanged
+    /// (the rest may have been fixed).
+    pub checksum: String,
+}
+
 /// The part of a tracking row that `up` decides with: whether the migration
 /// is applied, dirty, or changed since, borrowed from the text the database
 /// sent ([`AppliedList`]) or from full rows.
@@ -180,6 +231,12 @@ pub enum Operation {
     Restore,
     /// A tracking row was corrected by hand.
     Repair,
+    /// A backup's copies were deleted for good (`version` and `name` are
+    /// its migration's).
+    Prune,
+    /// Migrations another tool applied were recorded (one row for all of
+    /// them, naming the tool and the count).
+    Adopt,
 }
 
 impl Operation {
@@ -190,6 +247,8 @@ impl Operation {
             Operation::Revert => "revert",
             Operation::Restore => "restore",
             Operation::Repair => "repair",
+            Operation::Prune => "prune",
+            Operation::Adopt => "adopt",
         }
     }
 
@@ -199,6 +258,8 @@ impl Operation {
             Operation::Revert,
             Operation::Restore,
             Operation::Repair,
+            Operation::Prune,
+            Operation::Adopt,
         ]
         .into_iter()
         .find(|operation| operation.as_str() == text)

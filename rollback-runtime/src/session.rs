@@ -2,17 +2,20 @@
 //! repair, restore, status, log — each under the migration lock, each
 //! migration in its own step, each step audited.
 
+mod adopt;
 mod backups;
 mod options;
+mod repair;
+mod resume;
 mod step;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use chrono::Utc;
 use rollback_core::sql::Dialect;
-use rollback_core::{Migration, MigrationSet, Version};
+use rollback_core::{Migration, MigrationSet};
 
+use crate::backup::PruneRule;
 pub use crate::dialect::ConnectOptions;
 use crate::dialect::{self, Driver};
 use crate::error::{Error, Refusal, Result, display_chain};
@@ -23,67 +26,13 @@ use crate::records::{
     AppliedList, AppliedMigration, AppliedVersion, LogEntry, MIGRATIONS_TABLE, Operation,
 };
 use crate::state::{
-    self, DownChoice, MigrationStatus, MissingPolicy, Selection, refuse_dirty, resolve_down,
+    self, DownChoice, MigrationState, MigrationStatus, MissingPolicy, StoppedAt, refuse_dirty,
+    resolve_down,
 };
 use crate::target::Target;
 use crate::telemetry;
 use crate::url::DatabaseUrl;
-
-/// What `apply` should do. Built with [`ApplyOptions::new`] and its setters,
-/// so that a new setting is not a breaking change.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct ApplyOptions {
-    /// Apply up to and including this version; all pending when `None`.
-    pub target: Option<Version>,
-    /// What to do with applied migrations the folder does not have.
-    pub missing: MissingPolicy,
-    /// Rehearse: apply everything, then roll it all back (PostgreSQL and
-    /// SQLite), as [`RevertOptions::dry_run`] does for a rollback.
-    pub dry_run: bool,
-}
-
-/// What `revert` should do. Built with [`RevertOptions::new`] and its
-/// setters, so that a new setting is not a breaking change:
-///
-/// ```rust
-/// use rollback_runtime::session::RevertOptions;
-/// use rollback_runtime::{DownChoice, Selection};
-/// let options = RevertOptions::new(Selection::Last(2))
-///     .down_choice(DownChoice::Stored)
-///     .dry_run(true);
-/// assert!(options.backup);
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct RevertOptions {
-    /// Which migrations.
-    pub selection: Selection,
-    /// Which down runs when the file and the stored copy differ.
-    pub down_choice: DownChoice,
-    /// Copy the data each down destroys before it runs (on by default).
-    pub backup: bool,
-    /// Rehearse: run everything, then roll it all back (PostgreSQL and
-    /// SQLite; see [`Session::revert`]).
-    pub dry_run: bool,
-    /// SQLite: also copy the whole database to this new file (`VACUUM
-    /// INTO`) under the lock, before the first down runs.
-    pub snapshot: Option<PathBuf>,
-}
-
-impl RevertOptions {
-    /// A rollback of `selection` with the defaults: refuse conflicting downs,
-    /// back up, really run.
-    pub fn new(selection: Selection) -> RevertOptions {
-        RevertOptions {
-            selection,
-            down_choice: DownChoice::Ask,
-            backup: true,
-            dry_run: false,
-            snapshot: None,
-        }
-    }
-}
+pub use options::{ApplyOptions, RevertOptions};
 
 /// How `repair` should settle a migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +48,10 @@ pub enum RepairMode {
 pub struct Session {
     driver: Box<dyn Driver>,
     url: DatabaseUrl,
+    /// Whether this session has made sure `_rollback_progress` exists
+    /// (created by the first step that needs it, so that a database an older
+    /// version set up gets it too).
+    progress_table: bool,
 }
 
 impl Session {
@@ -112,7 +65,11 @@ impl Session {
     /// the lock and any init SQL stay off the pool.
     pub async fn open(target: Target<'_>, options: &ConnectOptions) -> Result<Session> {
         let (driver, url) = dialect::open(target, options).await?;
-        Ok(Session { driver, url })
+        Ok(Session {
+            driver,
+            url,
+            progress_table: false,
+        })
     }
 
     /// The database's dialect.
@@ -156,9 +113,23 @@ impl Session {
     }
 
     /// The state of every migration of `set` and of the database.
+    /// A dirty migration's line says where its script stopped, read from
+    /// `_rollback_progress` only when one is dirty.
     pub async fn status(&mut self, set: &MigrationSet) -> Result<Vec<MigrationStatus>> {
         let applied = self.applied().await?;
-        Ok(state::statuses(set, &applied))
+        let mut lines = state::statuses(set, &applied);
+        if lines.iter().any(|line| line.state == MigrationState::Dirty) {
+            let progress = self.progress_rows().await?;
+            for line in &mut lines {
+                if line.state == MigrationState::Dirty {
+                    line.stopped_at = progress
+                        .iter()
+                        .find(|progress| progress.version == line.version)
+                        .map(StoppedAt::of);
+                }
+            }
+        }
+        Ok(lines)
     }
 
     /// The newest `limit` audit rows, oldest first.
@@ -283,6 +254,7 @@ impl Session {
         options: &RevertOptions,
         progress: Progress<'_>,
     ) -> Result<Vec<Step>> {
+        self.check_backup_database(options.backup_database.as_deref())?;
         self.driver.lock().await?;
         let result = async {
             if let Some(path) = &options.snapshot {
@@ -292,7 +264,16 @@ impl Session {
             if options.dry_run {
                 self.begin_rehearsal().await?;
             }
-            self.revert_locked(set, &applied, options, progress).await
+            let steps = self
+                .revert_locked(set, &applied, options, &mut *progress)
+                .await?;
+            if let Some(retention) = options.backup_retention
+                && !options.dry_run
+            {
+                let rule = PruneRule::new().older_than(retention);
+                self.prune_locked(&rule, progress).await?;
+            }
+            Ok(steps)
         }
         .await;
         self.release(result).await
@@ -308,6 +289,7 @@ impl Session {
         set: &MigrationSet,
         options: &RevertOptions,
     ) -> Result<RollbackPlan> {
+        self.check_backup_database(options.backup_database.as_deref())?;
         let applied = self.applied().await?;
         refuse_dirty(&applied)?;
         let mut migrations = Vec::new();
@@ -339,24 +321,11 @@ impl Session {
             migrations,
             stops_at,
             backup: options.backup,
+            backup_readers: options.backup.then(|| {
+                dialect::spelling(self.dialect()).backup_readers(options.backup_database.as_deref())
+            }),
+            backup_retention: options.backup.then_some(options.backup_retention).flatten(),
         })
-    }
-
-    /// Settles a dirty or modified migration after a human has looked at the
-    /// schema, and logs the decision.
-    pub async fn repair(
-        &mut self,
-        set: &MigrationSet,
-        version: &Version,
-        mode: RepairMode,
-    ) -> Result<()> {
-        let span = self.run_span(Operation::Repair, false);
-        telemetry::in_run(span, async {
-            self.driver.lock().await?;
-            let result = self.repair_locked(set, version, mode).await;
-            self.release(result).await
-        })
-        .await
     }
 
     /// Closes the connection.
@@ -487,7 +456,7 @@ impl Session {
                 total: unknown.len(),
             });
             let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
-            let reverting = self.revert_one(row, &down, true, &mut *progress);
+            let reverting = self.revert_one(row, &down, true, None, &mut *progress);
             let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
@@ -558,47 +527,17 @@ impl Session {
                 total,
             });
             let span = telemetry::migration_span(Operation::Revert, &row.version, &row.name);
-            let reverting = self.revert_one(row, &down, options.backup, &mut *progress);
+            let reverting = self.revert_one(
+                row,
+                &down,
+                options.backup,
+                options.backup_database.as_deref(),
+                &mut *progress,
+            );
             let step = telemetry::in_migration(span, reverting).await?;
             progress(&Event::Finished(&step));
             steps.push(step);
         }
         Ok(steps)
-    }
-
-    async fn repair_locked(
-        &mut self,
-        set: &MigrationSet,
-        version: &Version,
-        mode: RepairMode,
-    ) -> Result<()> {
-        let applied = self.applied().await?;
-        let row = state::find_applied(set, &applied, version)?;
-        let started = Utc::now();
-        let writing = "repairing _rollback_migrations";
-        match mode {
-            RepairMode::Pending => self
-                .driver
-                .tracking()
-                .delete_applied(&row.version)
-                .await
-                .map_err(Error::database(writing))?,
-            RepairMode::Applied => {
-                let Some(migration) = set.find(version) else {
-                    return Err(Error::NoFile {
-                        migration: row.label(),
-                    });
-                };
-                let mut repaired = AppliedMigration::for_migration(migration, row.applied_at);
-                repaired.execution_ms = row.execution_ms;
-                self.driver
-                    .tracking()
-                    .save_applied(&repaired)
-                    .await
-                    .map_err(Error::database(writing))?;
-            }
-        }
-        self.audit(Operation::Repair, &row.version, &row.name, started, None, 0)
-            .await
     }
 }

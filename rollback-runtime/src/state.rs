@@ -10,7 +10,7 @@ use rollback_core::{Migration, MigrationSet, Version, VersionOrder, is_blank, re
 use serde::Serialize;
 
 use crate::error::{Error, Refusal, Result};
-use crate::records::{AppliedMigration, AppliedVersion};
+use crate::records::{AppliedMigration, AppliedVersion, Direction, ScriptProgress};
 
 /// Where a migration stands, as `status` shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +59,46 @@ pub struct MigrationStatus {
     pub down_modified: bool,
     /// Why it cannot be reverted, when it cannot.
     pub irreversible: Option<String>,
+    /// For a dirty migration, the statement its script had reached, when
+    /// that was recorded (an older version recorded none).
+    pub stopped_at: Option<StoppedAt>,
+}
+
+/// Where a dirty migration's script stopped: `statement` of `statements`
+/// of its `script`. The statements before it took effect, the ones after
+/// it did not, and it itself may or may not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StoppedAt {
+    /// The script that was running: the migration was being applied (`up`)
+    /// or reverted (`down`).
+    pub script: Direction,
+    /// The 1-based statement it had reached.
+    pub statement: i64,
+    /// How many statements the script has.
+    pub statements: i64,
+}
+
+impl StoppedAt {
+    /// What a progress row says about its migration.
+    pub(crate) fn of(progress: &ScriptProgress) -> StoppedAt {
+        StoppedAt {
+            script: progress.direction,
+            statement: progress.statement,
+            statements: progress.statements,
+        }
+    }
+}
+
+impl std::fmt::Display for StoppedAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "statement {} of {} of its {}",
+            self.statement,
+            self.statements,
+            self.script.as_str()
+        )
+    }
 }
 
 /// The tracking rows matched to the folder by version.
@@ -127,6 +167,7 @@ pub fn statuses(set: &MigrationSet, applied: &[AppliedMigration]) -> Vec<Migrati
                 down_modified: row
                     .is_some_and(|row| row.down_checksum != migration.down().checksum()),
                 irreversible: migration.irreversible().map(str::to_owned),
+                stopped_at: None,
             },
         ));
     }
@@ -149,6 +190,7 @@ pub fn statuses(set: &MigrationSet, applied: &[AppliedMigration]) -> Vec<Migrati
                 execution_ms: Some(row.execution_ms),
                 down_modified: false,
                 irreversible: stored_irreversible(&row.down_sql),
+                stopped_at: None,
             },
         ));
     }

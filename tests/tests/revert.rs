@@ -212,3 +212,96 @@ async fn one_version_with_newer_ones_applied_is_refused_unless_out_of_order(#[ca
     assert_eq!(database.columns("accounts"), ["id", "email"]);
     assert_eq!(applied(&database), ["1", "3", "4"]);
 }
+
+/// Sets every backup's time back to 2020, as if taken then.
+fn age_backups(database: &ScratchDatabase, db: Db) {
+    let then = match db {
+        Db::Sqlite => "'2020-01-01T00:00:00+00:00'",
+        Db::Postgres => "TIMESTAMPTZ '2020-01-01 00:00:00+00'",
+        Db::MySql => "'2020-01-01 00:00:00'",
+    };
+    database.execute(&format!("UPDATE _rollback_backups SET created_at = {then}"));
+}
+
+#[apply(each_database)]
+async fn a_backup_retention_prunes_old_backups_after_the_revert(#[case] db: Db) {
+    let Some((_dir, database)) = portable_with_a_session(db).await else {
+        return;
+    };
+    let url = database.url();
+    PORTABLE
+        .runner()
+        .revert(&url, Selection::Last(2))
+        .await
+        .unwrap();
+    age_backups(&database, db);
+    PORTABLE.run(&url).await.unwrap();
+    database.execute("INSERT INTO sessions (id, account_id, token) VALUES (8, 2, 'def')");
+    let steps = PORTABLE
+        .runner()
+        .backup_retention(std::time::Duration::from_secs(24 * 3600))
+        .revert(&url, Selection::Last(2))
+        .await
+        .unwrap();
+    let mut session = Session::connect(&url, &Default::default()).await.unwrap();
+    let kept: Vec<i64> = session
+        .backups()
+        .await
+        .unwrap()
+        .iter()
+        .map(|backup| backup.id)
+        .collect();
+    let mut taken: Vec<i64> = steps.iter().filter_map(|step| step.backup_id).collect();
+    taken.sort_unstable();
+    assert!(!taken.is_empty());
+    assert_eq!(kept, taken, "only this revert's backups are left");
+    assert!(
+        session
+            .log(50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|entry| entry.operation == Operation::Prune && entry.version == "3")
+    );
+    // Keeping none prunes the rest, whatever their age.
+    let rule = rollback_runtime::backup::PruneRule::new().keep(0);
+    let pruned = session.prune_backups(&rule).await.unwrap();
+    assert_eq!(pruned.len(), taken.len());
+    assert!(session.backups().await.unwrap().is_empty());
+    session.close().await;
+}
+
+#[apply(each_database)]
+async fn a_backup_database_holds_the_copies_on_mysql_and_is_refused_elsewhere(#[case] db: Db) {
+    let Some((_dir, database)) = portable_with_a_session(db).await else {
+        return;
+    };
+    let url = database.url();
+    let vault = match db {
+        Db::MySql => format!("{}_vault", database.query("SELECT DATABASE()")[0]),
+        _ => "vault".to_owned(),
+    };
+    let result = PORTABLE
+        .runner()
+        .backup_database(vault.clone())
+        .revert(&url, Selection::Last(2))
+        .await;
+    match db {
+        Db::MySql => {
+            let copies = database.query(&format!(
+                "SELECT CAST(COUNT(*) AS SIGNED) FROM information_schema.tables WHERE table_schema = '{vault}'"
+            ));
+            database.execute(&format!("DROP DATABASE IF EXISTS `{vault}`"));
+            let steps = result.unwrap();
+            assert_eq!(steps[1].rows_backed_up, 1);
+            let taken = steps.iter().filter(|step| step.backup_id.is_some()).count();
+            assert_eq!(copies, [taken.to_string()]);
+        }
+        _ => {
+            let error = result.unwrap_err();
+            assert!(matches!(error, Error::BackupDatabase { .. }), "{error}");
+            assert_eq!(error.kind(), ErrorKind::Input);
+            assert_eq!(applied(&database), ["1", "2", "3", "4"]);
+        }
+    }
+}

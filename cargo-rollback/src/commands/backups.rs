@@ -2,29 +2,37 @@
 
 use anyhow::Result;
 use chrono::Utc;
-use rollback_runtime::backup::Backup;
+use rollback_runtime::backup::{Backup, PruneRule};
 
+use crate::age::parse_age;
 use crate::cli::{BackupsAction, GlobalArgs};
 use crate::confirm::ask;
-use crate::failure::SUCCESS;
+use crate::failure::{SUCCESS, UsageError};
 use crate::output::{Output, ago, print_line};
 use crate::project::Project;
 use crate::session::with_session;
-use crate::wording::label;
+use crate::wording::{count, label};
 
 pub async fn run(global: &GlobalArgs, action: Option<BackupsAction>, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
+    let dropped = match action {
+        Some(BackupsAction::Prune { older_than, keep }) => {
+            return prune(global, &project, older_than, keep, output).await;
+        }
+        Some(BackupsAction::Drop { id }) => Some(id),
+        None => None,
+    };
     with_session(
         global,
         &project,
         false,
         output,
-        async |session| match action {
+        async |session| match dropped {
             None => {
                 list(&session.backups().await?, output);
                 Ok(())
             }
-            Some(BackupsAction::Drop { id }) => {
+            Some(id) => {
                 if !global.yes {
                     confirm_drop(&session.backups().await?, id)?;
                 }
@@ -44,6 +52,73 @@ pub async fn run(global: &GlobalArgs, action: Option<BackupsAction>, output: Out
         },
     )
     .await?;
+    Ok(SUCCESS)
+}
+
+/// `backups prune`: the backups the flags (else `backup-retention`) select,
+/// shown and confirmed, then deleted with a log row each.
+async fn prune(
+    global: &GlobalArgs,
+    project: &Project,
+    older_than: Option<String>,
+    keep: Option<usize>,
+    output: Output,
+) -> Result<u8> {
+    // Read here rather than by clap, whose errors take several lines.
+    let older_than = older_than
+        .map(|text| parse_age(&text))
+        .transpose()
+        .map_err(|message| UsageError(format!("--older-than: {message}")))?;
+    let rule = match (older_than, keep) {
+        (None, None) => match project.backup_retention {
+            Some(retention) => PruneRule::new().older_than(retention),
+            None => {
+                return Err(UsageError(
+                    "backups prune needs --older-than DURATION or --keep N (or backup-retention in [package.metadata.rollback])"
+                        .to_owned(),
+                )
+                .into());
+            }
+        },
+        (older_than, keep) => PruneRule::new().older_than(older_than).keep(keep),
+    };
+    let pruned = with_session(global, project, false, output, async |session| {
+        if !global.yes {
+            let now = Utc::now();
+            let backups = session.backups().await?;
+            let chosen = rule.select(&backups, now);
+            if chosen.is_empty() {
+                return Ok(Vec::new());
+            }
+            let lines: Vec<String> = chosen.iter().map(|backup| line(backup, now)).collect();
+            ask(
+                "PRUNE",
+                &format!("delete {}", count(chosen.len(), "backup")),
+                &format!(
+                    "Pruning deletes these backups' copies for good:\n{}",
+                    lines.join("\n")
+                ),
+            )?;
+        }
+        Ok(session.prune_backups(&rule).await?)
+    })
+    .await?;
+    if output.json() {
+        output.json_value(&pruned);
+        return Ok(SUCCESS);
+    }
+    for backup in &pruned {
+        output.say(&format!(
+            "Pruned backup {} of {} ({} rows).",
+            backup.id,
+            label(&backup.version, &backup.name),
+            backup.rows
+        ));
+    }
+    output.say(&match pruned.len() {
+        0 => "No backups to prune.".to_owned(),
+        n => format!("Pruned {}.", count(n, "backup")),
+    });
     Ok(SUCCESS)
 }
 

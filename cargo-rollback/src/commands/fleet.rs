@@ -35,7 +35,7 @@ pub async fn run(cli: &Cli, path: &Path, output: Output) -> Result<u8> {
     let fleet = Fleet::new(&targets, Pace::from_args(&global.fleet), output);
     match &cli.command {
         None => {
-            let options = revert::revert_options(&cli.revert)?;
+            let options = revert::revert_options(&cli.revert, &project)?;
             if !global.yes && !options.dry_run {
                 let plan = async |target| plan::plan_target(&context, &options, target).await;
                 confirm_fleet_rollback(&fleet, plan).await?;
@@ -53,8 +53,10 @@ pub async fn run(cli: &Cli, path: &Path, output: Output) -> Result<u8> {
         Some(Command::Plan {
             selection,
             no_backup,
+            backup_database,
         }) => {
-            let options = plan::plan_options(selection, *no_backup)?;
+            let options =
+                plan::plan_options(selection, *no_backup, backup_database.clone(), &project)?;
             fleet.run(async |target| plan::on_target(&context, &options, target).await).await
         }
         Some(Command::Status) => fleet.run(async |target| status::on_target(&context, target).await).await,

@@ -1,17 +1,20 @@
 //! One module per subcommand; this one dispatches to them. What several
 //! commands share lives in the crate's other modules, below these.
 
+mod adopt;
 mod backups;
 mod check;
 mod completions;
 mod fleet;
 mod generate;
 mod init;
+mod lint;
 mod log;
 mod new;
 mod plan;
 mod repair;
 mod restore;
+mod resume;
 mod revert;
 mod status;
 mod up;
@@ -38,6 +41,14 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
     if output.format == Format::Junit && !matches!(cli.command, Some(Command::Verify { .. })) {
         return Err(UsageError("--format junit is for `cargo rollback verify`".to_owned()).into());
     }
+    if matches!(output.format, Format::Sarif | Format::Github)
+        && !matches!(cli.command, Some(Command::Lint { .. }))
+    {
+        return Err(UsageError(
+            "--format sarif and github are for `cargo rollback lint`".to_owned(),
+        )
+        .into());
+    }
     if let Some(targets) = &global.fleet.targets {
         return fleet::run(&cli, targets, output).await;
     }
@@ -51,7 +62,8 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         Some(Command::Plan {
             selection,
             no_backup,
-        }) => plan::run(global, &selection, no_backup, output).await,
+            backup_database,
+        }) => plan::run(global, &selection, no_backup, backup_database, output).await,
         Some(Command::Backups { action }) => backups::run(global, action, output).await,
         Some(Command::Restore { id }) => restore::run(global, id, output).await,
         Some(Command::Status) => status::run(global, output).await,
@@ -71,23 +83,67 @@ pub async fn run(cli: Cli, output: Output) -> Result<u8> {
         }
         Some(Command::Generate {
             up_file,
+            missing,
             write,
             allow_partial,
-        }) => {
-            let args = generate::GenerateArgs {
-                up_file: &up_file,
-                write,
-                allow_partial,
-            };
-            generate::run(global, &args, output).await
-        }
+            allow_irreversible,
+        }) => match up_file {
+            Some(up_file) if !missing => {
+                let args = generate::GenerateArgs {
+                    up_file: &up_file,
+                    write,
+                    allow_partial,
+                    allow_irreversible,
+                };
+                generate::run(global, &args, output).await
+            }
+            _ => {
+                let args = generate::missing::MissingArgs {
+                    write,
+                    allow_partial,
+                    allow_irreversible,
+                };
+                generate::missing::run(global, &args, output).await
+            }
+        },
         Some(Command::Check) => check::run(global, output),
+        Some(Command::Lint {
+            paths,
+            since,
+            dialect,
+            rules,
+        }) => {
+            if rules {
+                return lint::list_rules(output);
+            }
+            let args = lint::LintArgs {
+                paths: &paths,
+                since: since.as_deref(),
+                dialect,
+            };
+            lint::run(global, &args, output)
+        }
         Some(Command::Log { limit }) => log::run(global, limit, output).await,
         Some(Command::Repair { version, pending }) => {
             repair::run(global, &version, pending, output).await
         }
+        Some(Command::Resume { version, from }) => {
+            resume::run(global, &version, from, output).await
+        }
         Some(Command::Init) => init::run(global, output),
         Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::Verify { from }) => verify::run(global, from.as_deref(), output).await,
+        Some(Command::Adopt {
+            from,
+            dry_run,
+            accept_drift,
+        }) => {
+            let how = adopt::AdoptArgs {
+                from,
+                dry_run,
+                accept_drift,
+            };
+            adopt::run(global, &how, output).await
+        }
     }
 }

@@ -125,6 +125,7 @@ pub async fn run(global: &GlobalArgs, args: &NewArgs<'_>, output: Output) -> Res
         up_file: &up_file,
         write: true,
         allow_partial: false,
+        allow_irreversible: false,
     };
     let outcome = generate::produce(global, &how).await?;
     if output.json() {
@@ -195,7 +196,7 @@ fn folder_layout(existing: Option<&MigrationSet>) -> LayoutArg {
     {
         Some(Layout::Directory) => LayoutArg::Dir,
         Some(Layout::SingleFile) => LayoutArg::Single,
-        Some(Layout::Flat) | None => LayoutArg::Flat,
+        Some(Layout::Flat | Layout::Simple) | None => LayoutArg::Flat,
     }
 }
 

@@ -20,10 +20,11 @@ pub async fn run(
     global: &GlobalArgs,
     args: &SelectionArgs,
     no_backup: bool,
+    backup_database: Option<String>,
     output: Output,
 ) -> Result<u8> {
-    let options = plan_options(args, no_backup)?;
     let project = Project::resolve(global)?;
+    let options = plan_options(args, no_backup, backup_database, &project)?;
     let set = project.load_migrations(output)?;
     let plan = with_session(global, &project, false, output, async |session| {
         Ok(session.plan_revert(&set, &options).await?)
@@ -33,16 +34,25 @@ pub async fn run(
         Format::Json => output.json_value(&plan),
         Format::Markdown => print_line(&plan_text::markdown(&plan)),
         // JUnit is refused for every command but verify before this runs.
-        Format::Human | Format::Junit => print_line(&plan_text::human(&plan)),
+        Format::Human | Format::Junit | Format::Sarif | Format::Github => {
+            print_line(&plan_text::human(&plan))
+        }
     }
     Ok(SUCCESS)
 }
 
 /// What `plan`'s options ask of the runtime.
-pub fn plan_options(args: &SelectionArgs, no_backup: bool) -> Result<RevertOptions> {
+pub fn plan_options(
+    args: &SelectionArgs,
+    no_backup: bool,
+    backup_database: Option<String>,
+    project: &Project,
+) -> Result<RevertOptions> {
     Ok(RevertOptions::new(selection(args)?)
         .down_choice(down_choice(args))
-        .backup(!no_backup))
+        .backup(!no_backup)
+        .backup_database(backup_database.or_else(|| project.backup_database.clone()))
+        .backup_retention(project.backup_retention))
 }
 
 /// `plan` on one target of a fleet; the rollback's fleet confirmation reads

@@ -24,8 +24,8 @@ enum Reverted {
 }
 
 pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Result<u8> {
-    let options = revert_options(args)?;
     let project = Project::resolve(global)?;
+    let options = revert_options(args, &project)?;
     let set = project.load_migrations(output)?;
     let reverted = with_session(global, &project, false, output, async |session| {
         if args.dry_run && !session.can_rehearse() {
@@ -75,12 +75,18 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
 }
 
 /// What the rollback's options ask of the runtime.
-pub fn revert_options(args: &RevertArgs) -> Result<RevertOptions> {
+pub fn revert_options(args: &RevertArgs, project: &Project) -> Result<RevertOptions> {
     Ok(RevertOptions::new(selection(&args.selection)?)
         .down_choice(down_choice(&args.selection))
         .backup(!args.no_backup)
         .dry_run(args.dry_run)
-        .snapshot(args.snapshot.clone()))
+        .snapshot(args.snapshot.clone())
+        .backup_database(
+            args.backup_database
+                .clone()
+                .or_else(|| project.backup_database.clone()),
+        )
+        .backup_retention(project.backup_retention))
 }
 
 /// The rollback on one target of a fleet (confirmed once for the whole

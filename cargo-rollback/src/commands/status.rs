@@ -120,10 +120,16 @@ fn status_line(line: &MigrationStatus, now: chrono::DateTime<Utc>) -> String {
         MigrationState::Missing => format!(
             "❓ {migration} (missing: applied {when}, no file; revertible from its stored down){irreversible}"
         ),
-        MigrationState::Dirty => format!(
-            "❌ {migration} (dirty: started {when} and did not finish; make the schema match one side, then `cargo rollback repair {0}` or `cargo rollback repair {0} --pending`)",
-            line.version
-        ),
+        MigrationState::Dirty => match &line.stopped_at {
+            Some(stopped) => format!(
+                "❌ {migration} (dirty at {stopped}: started {when} and did not finish; `cargo rollback resume {0}` runs the rest once what stopped it is fixed, or make the schema match one side, then `cargo rollback repair {0}` or `cargo rollback repair {0} --pending`)",
+                line.version
+            ),
+            None => format!(
+                "❌ {migration} (dirty: started {when} and did not finish; make the schema match one side, then `cargo rollback repair {0}` or `cargo rollback repair {0} --pending`)",
+                line.version
+            ),
+        },
     }
 }
 

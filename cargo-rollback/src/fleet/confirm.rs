@@ -12,7 +12,7 @@ use super::run::{Fleet, Pace, each};
 use super::targets::Target;
 use crate::confirm::ask;
 use crate::failure::message;
-use crate::wording::{migrations, targets};
+use crate::wording::{count, migrations};
 
 /// Returns when the fleet rollback may go ahead: no target's rollback
 /// destroys data, or the person at the terminal typed `ROLLBACK` after
@@ -22,7 +22,7 @@ pub async fn confirm_fleet_rollback<'t>(
     fleet: &Fleet<'t>,
     plan: impl AsyncFn(&'t Target) -> Result<RollbackPlan>,
 ) -> Result<()> {
-    let what = format!("roll back {}", targets(fleet.targets.len()));
+    let what = format!("roll back {}", count(fleet.targets.len(), "target"));
     if !std::io::stdin().is_terminal() {
         return ask("ROLLBACK", &what, "");
     }
@@ -51,15 +51,18 @@ pub async fn confirm_fleet_rollback<'t>(
     }
     let mut shown = format!(
         "Fleet rollback of {}, {} at once:\n",
-        targets(fleet.targets.len()),
+        count(fleet.targets.len(), "target"),
         fleet.pace.parallel
     );
-    for (count, count_of_targets) in reverting.iter().rev() {
-        let reverts = match count {
+    for (reverted, count_of_targets) in reverting.iter().rev() {
+        let reverts = match reverted {
             0 => "nothing to revert".to_owned(),
-            _ => format!("revert {} each", migrations(*count)),
+            _ => format!("revert {} each", migrations(*reverted)),
         };
-        shown.push_str(&format!("  {}: {reverts}\n", targets(*count_of_targets)));
+        shown.push_str(&format!(
+            "  {}: {reverts}\n",
+            count(*count_of_targets, "target")
+        ));
     }
     for failure in &unplanned {
         shown.push_str(&format!("  cannot plan {failure}\n"));

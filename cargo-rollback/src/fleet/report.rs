@@ -16,7 +16,7 @@ use super::targets::Target;
 use super::work::{Standing, TargetDone};
 use crate::failure::{FAILED, SUCCESS, message};
 use crate::output::{Output, print_line};
-use crate::wording::{milliseconds, targets};
+use crate::wording::{count, milliseconds};
 
 /// The running tally of a fleet run.
 pub struct Report {
@@ -144,9 +144,9 @@ impl Report {
                 };
                 key(b).cmp(&key(a))
             });
-            for (newest, count) in groups {
+            for (newest, targets) in groups {
                 let what = newest.as_deref().unwrap_or("nothing applied");
-                print_line(&format!("  {what}: {}", targets(*count)));
+                print_line(&format!("  {what}: {}", count(*targets, "target")));
             }
             for (shown, migration) in &self.dirty {
                 print_line(&format!("  dirty: {shown} ({migration})"));
@@ -163,7 +163,7 @@ impl Report {
         }
         let summary = format!(
             "{}: {} in {}",
-            targets(self.total),
+            count(self.total, "target"),
             parts.join(", "),
             milliseconds(self.started.elapsed().as_millis())
         );

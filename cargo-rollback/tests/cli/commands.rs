@@ -172,7 +172,9 @@ fn the_package_metadata_names_the_folder_and_settings() {
     let run = project.run_bare(&["up", "--database-url", &url]);
     run.success();
     assert!(
-        run.stderr.contains("db/migrations/1_a.down.sql is empty"),
+        run.stderr.contains(
+            "1 down is empty, so irreversible (empty-down = \"irreversible\"): db/migrations/1_a.down.sql;"
+        ),
         "{}",
         run.stderr
     );

@@ -73,7 +73,7 @@ const EMPTY_DOWNS: &[&str] = &["--empty-down", "irreversible"];
 /// dialects.
 const VAULTWARDEN_IRREVERSIBLE: &str = "2025-01-09-172300";
 
-fn corpus(name: &str) -> Option<PathBuf> {
+pub(crate) fn corpus(name: &str) -> Option<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     if !root.is_dir() {
         eprintln!("corpus tests skipped: {} is absent", root.display());

@@ -300,7 +300,7 @@ fn what_cannot_be_inverted_is_said_and_written_only_when_accepted(db: Db) {
     let down = project.root().join("migrations/002_purge.down.sql");
 
     let run = project.run(&["generate", up, "--write"]);
-    run.code(1);
+    run.code(4);
     assert!(
         run.stderr.contains(
             "migrations/002_purge.up.sql:2: cannot invert `DELETE FROM orders WHERE status = 'done'`: deleted rows"
@@ -429,6 +429,15 @@ fn a_down_that_does_not_restore_the_schema_is_never_written() {
             .join("migrations/002_stats.down.sql")
             .exists()
     );
+    // Accepted as irreversible: the down says so, and why.
+    let run = project.run(&["generate", up, "--write", "--allow-irreversible"]);
+    run.success();
+    let down = fs::read_to_string(project.root().join("migrations/002_stats.down.sql")).unwrap();
+    assert!(
+        down.contains("\n-- rollback:irreversible no generated down restores the schema: constraint orders.orders_customer_id_fkey"),
+        "{down}"
+    );
+    project.run(&["check"]).success();
 }
 
 #[apply(each_database)]

@@ -5,8 +5,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod adopt;
 mod apply_revert;
 mod backup;
+mod backup_privacy;
 mod bad_input;
 mod commands;
 mod completions;
@@ -16,13 +18,21 @@ mod corpus;
 mod corpus_verify;
 mod fleet;
 mod generate;
+mod generate_missing;
+mod generate_rebuild;
+mod lint;
+mod lint_corpus;
 mod mysql;
 mod plan;
+mod prune;
 mod rehearsal;
+mod resume;
 mod safety;
 mod timeouts;
+mod torture;
 mod verbose;
 mod verify;
+mod verify_replay;
 
 use rstest_reuse::template;
 

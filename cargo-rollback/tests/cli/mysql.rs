@@ -34,7 +34,10 @@ fn a_failure_after_ddl_leaves_the_migration_dirty_and_blocks_everything() {
     let status = project.run(&["status"]);
     status.success();
     assert!(
-        status.stdout.contains("❌ 2 pair (dirty")
+        status
+            .stdout
+            .contains("❌ 2 pair (dirty at statement 3 of 3 of its up")
+            && status.stdout.contains("`cargo rollback resume 2`")
             && status.stdout.contains("cargo rollback repair 2`")
             && status.stdout.contains("cargo rollback repair 2 --pending"),
         "{}",

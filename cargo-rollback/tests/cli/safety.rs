@@ -177,7 +177,8 @@ fn empty_downs_adopted_as_irreversible(#[case] db: Db) {
     run.success();
     assert!(run.stderr.contains("warning: "), "{}", run.stderr);
     assert!(
-        run.stderr.contains("2_posts.down.sql is empty"),
+        run.stderr.contains("1 down is empty, so irreversible")
+            && run.stderr.contains("2_posts.down.sql;"),
         "{}",
         run.stderr
     );

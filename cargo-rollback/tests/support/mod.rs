@@ -3,6 +3,8 @@
 //! PostgreSQL or MariaDB database, dropped afterwards), and the real
 //! `cargo-rollback` binary run in it.
 
+pub mod crash;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -72,10 +72,36 @@ pub(super) fn split_sections(text: &str) -> Result<Sections<'_>, String> {
                 down_no_transaction,
             })
         }
-        (Some(_), None) => Err("has `-- migrate:up` but no `-- migrate:down` section: every migration needs its down".to_owned()),
+        (Some(_), None) => Err("has `-- migrate:up` but no `-- migrate:down` section: every migration needs its down (write it, or let `cargo rollback generate --missing --write` write and prove it)".to_owned()),
         (None, Some(_)) => Err("has `-- migrate:down` but no `-- migrate:up` section".to_owned()),
         (None, None) => Err(
-            "has a version but no `-- migrate:up` / `-- migrate:down` markers: write both sections, or use the NAME.up.sql / NAME.down.sql pair".to_owned(),
+            "has a version but no `-- migrate:up` / `-- migrate:down` markers: write both sections, or use the NAME.up.sql / NAME.down.sql pair (for an up with no down, such as sqlx's simple migration, `cargo rollback generate --missing --write` writes and proves the down)".to_owned(),
         ),
     }
+}
+
+/// The up section of a dbmate file that has `-- migrate:up` and no
+/// `-- migrate:down`, as a file whose down section is empty (at the end of
+/// the file); `None` for any other file.
+pub(super) fn up_section_only(text: &str) -> Option<Sections<'_>> {
+    let mut up = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        offset += line.len();
+        match marker(line) {
+            Some((true, no_transaction)) if up.is_none() => up = Some((offset, no_transaction)),
+            Some(_) => return None,
+            None => {}
+        }
+    }
+    let (up_end, no_transaction) = up?;
+    let lines = u32::try_from(text.matches('\n').count() + 1).unwrap_or(u32::MAX);
+    Some(Sections {
+        up: &text[up_end..],
+        up_line: u32::try_from(text[..up_end].matches('\n').count() + 1).unwrap_or(u32::MAX),
+        up_no_transaction: no_transaction,
+        down: "",
+        down_line: lines,
+        down_no_transaction: false,
+    })
 }

@@ -16,6 +16,7 @@ mod alter;
 mod data;
 mod inverse;
 mod kind;
+mod mysql_forms;
 mod object;
 mod scope;
 mod statement;

@@ -5,6 +5,7 @@
 mod analysis;
 mod dialect;
 mod inversion;
+pub mod lint;
 mod name;
 mod split;
 

@@ -18,7 +18,7 @@ fn stem(m: &Migration) -> &str {
     match m.layout() {
         Layout::Flat => relative.strip_suffix(".up.sql").unwrap(),
         Layout::Directory => relative.strip_suffix("/up.sql").unwrap(),
-        Layout::SingleFile => relative.strip_suffix(".sql").unwrap(),
+        Layout::SingleFile | Layout::Simple => relative.strip_suffix(".sql").unwrap(),
     }
 }
 

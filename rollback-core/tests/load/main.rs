@@ -11,6 +11,7 @@ mod directives;
 mod files;
 mod layouts;
 mod many_problems;
+mod missing_downs;
 mod never_panics;
 mod pairing;
 mod versions;

@@ -10,6 +10,7 @@
 //! into the rows with the same key; rows that are there already keep what
 //! they hold now, so a restore never overwrites newer data of a whole row.
 
+mod prune;
 pub(crate) mod record;
 pub(crate) mod sql;
 
@@ -19,22 +20,25 @@ use rollback_core::sql::Dialect;
 use crate::dialect::quote;
 use crate::dialect::{ColumnInfo, Driver, Presence, spelling};
 use crate::error::{Error, Refusal, Result};
+pub use prune::PruneRule;
 pub use record::{Backup, BackupItem, BackupKind, BackupTarget, RestoreReport, RestoredItem};
 
 /// Copies `targets` before `version`'s down runs and records the backup;
-/// `None` when none of them exists any more (nothing to lose).
+/// `None` when none of them exists any more (nothing to lose). The copies go
+/// to `database` when one is set (see [`Spelling::backup_database`](crate::dialect::Spelling::backup_database)).
 pub(crate) async fn take(
     driver: &mut dyn Driver,
     version: &str,
     name: &str,
     targets: &[BackupTarget],
+    database: Option<&str>,
 ) -> Result<Option<Backup>> {
     let dialect = driver.dialect();
     let writing = "taking a backup";
     // Empty tables first: a rollback of migrations whose tables are empty
     // reads nothing of the backup catalog, and writes no DDL for it (each
-    // DDL statement is a commit on MySQL); the catalog is created with the
-    // first copy.
+    // DDL statement is a commit on MySQL); the catalog is created, and the
+    // place of the copies made private, only when there is data to copy.
     let mut holding = Vec::new();
     for target in targets {
         if holds_data(driver, dialect, target).await? {
@@ -44,7 +48,7 @@ pub(crate) async fn take(
     if holding.is_empty() {
         return Ok(None);
     }
-    let mut created = driver
+    let created = driver
         .backups()
         .exists()
         .await
@@ -56,20 +60,18 @@ pub(crate) async fn take(
             .await
             .map_err(Error::database(writing))?
     } else {
+        driver
+            .backups()
+            .create()
+            .await
+            .map_err(Error::database(writing))?;
         1
     };
+    prepare_place(driver, dialect, database).await?;
     let mut items = Vec::new();
     for target in holding {
-        if !created {
-            driver
-                .backups()
-                .create()
-                .await
-                .map_err(Error::database(writing))?;
-            created = true;
-        }
         let position = i64::try_from(items.len()).unwrap_or(i64::MAX) + 1;
-        if let Some(item) = copy(driver, dialect, id, position, target).await? {
+        if let Some(item) = copy(driver, dialect, id, position, target, database).await? {
             items.push(item);
         }
     }
@@ -100,6 +102,29 @@ pub(crate) async fn take(
         .await
         .map_err(Error::database(writing))?;
     Ok(Some(backup))
+}
+
+/// Makes the place copies go private before one is made: the backup schema
+/// and catalog closed to every role but their owner (PostgreSQL), the
+/// backup database created (MySQL). Run before every backup, so that a
+/// grant added since the last one is taken back.
+async fn prepare_place(
+    driver: &mut dyn Driver,
+    dialect: Dialect,
+    database: Option<&str>,
+) -> Result<()> {
+    let writing = "preparing the place of a backup";
+    let mut statements = spelling(dialect).seal_backups();
+    if let Some(database) = database {
+        statements.extend(spelling(dialect).backup_database(database));
+    }
+    for statement in statements {
+        driver
+            .execute(&statement)
+            .await
+            .map_err(Error::database(writing))?;
+    }
+    Ok(())
 }
 
 /// Whether `target`'s table exists and has a row: an empty table (or a column
@@ -137,6 +162,7 @@ async fn copy(
     id: i64,
     position: i64,
     target: &BackupTarget,
+    database: Option<&str>,
 ) -> Result<Option<BackupItem>> {
     let reading = "reading the catalog for a backup";
     let columns = driver
@@ -186,7 +212,24 @@ async fn copy(
         })
         .collect();
     let beside_source = driver.backups_beside_sources();
-    let copy = sql::copy_name(dialect, beside_source, id, position, &target.table, column);
+    let copy = sql::copy_name(
+        dialect,
+        beside_source,
+        id,
+        position,
+        &target.table,
+        column,
+        database,
+    );
+    // Where the copy commits at once (MySQL, and a down that runs outside
+    // a transaction), a run killed between it and the backup's catalog row
+    // leaves it behind, unrecorded, under the name this id gives (ids
+    // follow the recorded backups): the data it holds is still in the
+    // table, whose down never ran, so it goes.
+    driver
+        .execute(&sql::drop_copy(dialect, &copy))
+        .await
+        .map_err(Error::database("dropping the copy a killed run left"))?;
     let mut copied = 0;
     for statement in sql::copy_statements(dialect, &copy, &target.table, &selected) {
         copied = driver

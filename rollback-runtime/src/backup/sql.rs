@@ -16,9 +16,10 @@ pub(crate) const TABLE_PREFIX: &str = "_rollback_backup_";
 
 /// The name of the copy: `<id>_<position>_<table>[_<column>]`, in the
 /// dialect's backup schema (PostgreSQL, unless `beside_source`: a run
-/// confined to a tenant's schema), elsewhere prefixed and beside the
-/// source; cut to the dialect's identifier limit (63 bytes on PostgreSQL,
-/// 64 on MySQL), which the id and position keep unique.
+/// confined to a tenant's schema), elsewhere prefixed and in `database`
+/// when one is set for backups (MySQL), else beside the source; cut to
+/// the dialect's identifier limit (63 bytes on PostgreSQL, 64 on MySQL),
+/// which the id and position keep unique.
 pub(crate) fn copy_name(
     dialect: Dialect,
     beside_source: bool,
@@ -26,6 +27,7 @@ pub(crate) fn copy_name(
     position: i64,
     table: &TableName,
     column: Option<&str>,
+    database: Option<&str>,
 ) -> TableName {
     let mut stem = format!("{id}_{position}_{}", table.name);
     if let Some(column) = column {
@@ -40,7 +42,7 @@ pub(crate) fn copy_name(
             name: cut(&stem, limit),
         },
         None => TableName {
-            schema: table.schema.clone(),
+            schema: database.map(str::to_owned).or_else(|| table.schema.clone()),
             name: cut(&format!("{TABLE_PREFIX}{stem}"), limit),
         },
     }
@@ -201,18 +203,25 @@ mod tests {
     fn copies_live_in_the_backup_schema_or_beside_the_source() {
         let orders = table("orders");
         assert_eq!(
-            copy_name(Dialect::Postgres, false, 3, 1, &orders, Some("note")),
+            copy_name(Dialect::Postgres, false, 3, 1, &orders, Some("note"), None),
             TableName {
                 schema: Some("_rollback_backup".to_owned()),
                 name: "3_1_orders_note".to_owned()
             }
         );
         assert_eq!(
-            copy_name(Dialect::Sqlite, false, 3, 2, &orders, None).name,
+            copy_name(Dialect::Sqlite, false, 3, 2, &orders, None, None).name,
             "_rollback_backup_3_2_orders"
         );
         assert_eq!(
-            copy_name(Dialect::Postgres, true, 3, 1, &orders, None),
+            copy_name(Dialect::MySql, false, 3, 2, &orders, None, Some("vault")),
+            TableName {
+                schema: Some("vault".to_owned()),
+                name: "_rollback_backup_3_2_orders".to_owned()
+            }
+        );
+        assert_eq!(
+            copy_name(Dialect::Postgres, true, 3, 1, &orders, None, None),
             TableName {
                 schema: None,
                 name: "_rollback_backup_3_1_orders".to_owned()
@@ -223,9 +232,9 @@ mod tests {
     #[test]
     fn long_names_are_cut_to_the_identifier_limit_on_a_character_boundary() {
         let long = table(&"é".repeat(40));
-        let pg = copy_name(Dialect::Postgres, false, 12, 1, &long, None).name;
+        let pg = copy_name(Dialect::Postgres, false, 12, 1, &long, None, None).name;
         assert!(pg.len() <= 63 && pg.starts_with("12_1_é"), "{pg}");
-        let mysql = copy_name(Dialect::MySql, false, 12, 1, &long, None).name;
+        let mysql = copy_name(Dialect::MySql, false, 12, 1, &long, None, None).name;
         assert!(mysql.len() <= 64 && mysql.starts_with("_rollback_backup_12_1_"));
     }
 
@@ -252,11 +261,26 @@ mod tests {
             name: "mood",
             cast: Some("text"),
         };
+        let postgres = copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]);
+        let select = r#"SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#;
+        assert_eq!(postgres.len(), 4, "{postgres:?}");
         assert_eq!(
-            copy_statements(Dialect::Postgres, &copy, &table("t"), &[plain("id"), mood]),
-            [
-                r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS SELECT s."id", CAST(s."mood" AS text) AS "mood" FROM "t" AS s"#
-            ]
+            postgres[0],
+            format!(r#"CREATE TABLE "_rollback_backup_1_1_t_c" AS {select} WITH NO DATA"#)
+        );
+        assert!(
+            postgres[1].starts_with("DO $rollback_seal$")
+                && postgres[1].contains(r#"to_regclass('"_rollback_backup_1_1_t_c"')"#),
+            "{}",
+            postgres[1]
+        );
+        assert_eq!(
+            postgres[2],
+            r#"ALTER TABLE "_rollback_backup_1_1_t_c" ENABLE ROW LEVEL SECURITY"#
+        );
+        assert_eq!(
+            postgres[3],
+            format!(r#"INSERT INTO "_rollback_backup_1_1_t_c" {select}"#)
         );
         assert_eq!(
             copy_statements(Dialect::MySql, &copy, &table("t"), &[plain("id")]),

@@ -10,7 +10,7 @@ use super::catalog::Catalog;
 use super::options::ConnectOptions;
 use super::tracking::TrackingTables;
 use crate::error::{Limit, Result};
-use crate::records::{AppliedMigration, StepRecord, TrackingChange};
+use crate::records::{AppliedMigration, ScriptProgress, StepRecord, TrackingChange};
 
 /// A connection to one database, with the tracking tables behind it.
 ///
@@ -58,15 +58,20 @@ pub(crate) trait Driver: Send {
         self.begin_step(no_transaction).await
     }
 
-    /// Opens the unit of a step that cannot roll its DDL back, with `row`
-    /// (marked dirty) as its first write. MySQL sends the two in one round
+    /// Opens the unit of a step that cannot roll its DDL back, with its
+    /// script's `progress` and then `row` (marked dirty) as its first
+    /// writes: in that order, so that where each commits on its own a dirty
+    /// row always has its progress beside it (a progress row whose tracking
+    /// row is not dirty means nothing). MySQL sends the three in one round
     /// trip.
     async fn begin_dirty_step(
         &mut self,
         no_transaction: bool,
         row: &AppliedMigration,
+        progress: &ScriptProgress,
     ) -> Result<(), sqlx::Error> {
         self.begin_step(no_transaction).await?;
+        self.tracking().save_progress(progress).await?;
         self.tracking().save_applied(row).await
     }
 

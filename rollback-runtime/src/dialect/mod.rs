@@ -40,7 +40,7 @@ pub(crate) use catalog::{ColumnInfo, Presence};
 pub(crate) use driver::Driver;
 pub(crate) use inspector::Inspector;
 pub use options::ConnectOptions;
-pub(crate) use reconstruct::{Named, NotRecreated};
+pub(crate) use reconstruct::{Named, NotRecreated, Surrounding};
 pub(crate) use spelling::{SentinelValue, Spelling};
 
 use crate::error::Result;

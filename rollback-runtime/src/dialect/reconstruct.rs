@@ -22,6 +22,20 @@ pub(crate) struct Recreated {
     /// What the statements do not bring back, for a comment in the down:
     /// "the rows of orders", "the values of orders.note".
     pub notes: Vec<String>,
+    /// Statements the whole down must run between, outside any
+    /// transaction, for these statements to be right: SQLite turns foreign
+    /// keys off so, which it ignores inside a transaction.
+    pub surrounding: Option<Surrounding>,
+}
+
+/// What a down runs first and last, outside any transaction (its
+/// `-- rollback:no-transaction`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Surrounding {
+    /// Run before the down's first statement.
+    pub before: Vec<String>,
+    /// Run after its last.
+    pub after: Vec<String>,
 }
 
 /// Why a need cannot be answered.
@@ -222,6 +236,7 @@ impl Recreated {
         Recreated {
             statements,
             notes: Vec::new(),
+            surrounding: None,
         }
     }
 
@@ -229,6 +244,13 @@ impl Recreated {
     pub(crate) fn then(mut self, other: Recreated) -> Recreated {
         self.statements.extend(other.statements);
         self.notes.extend(other.notes);
+        self.surrounding = self.surrounding.or(other.surrounding);
+        self
+    }
+
+    /// `self`, its down run between `surrounding`'s statements.
+    pub(crate) fn surrounded(mut self, surrounding: Surrounding) -> Recreated {
+        self.surrounding = Some(surrounding);
         self
     }
 

@@ -61,6 +61,25 @@ pub(crate) trait Spelling: Send + Sync {
         None
     }
 
+    /// The statement that creates `database` to keep copies apart from the
+    /// data they copy, where the database's grants are per database
+    /// (MySQL); `None` where copies cannot live in another database.
+    fn backup_database(&self, _database: &str) -> Option<String> {
+        None
+    }
+
+    /// The statements, run before each backup, that close the backup schema
+    /// and catalog to every role but their owner; none where grants cannot
+    /// open them to anyone the data's own grants would not.
+    fn seal_backups(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Who can read the copies, for the plan a person confirms: copies in
+    /// `database` when one is set, else where [`Spelling::backup_schema`]
+    /// puts them.
+    fn backup_readers(&self, database: Option<&str>) -> String;
+
     /// The key of a table without a primary key, where the database has
     /// one of its own (SQLite's `rowid`).
     fn implicit_row_key(&self) -> Option<&'static str> {
@@ -132,9 +151,27 @@ pub(crate) trait Spelling: Send + Sync {
         false
     }
 
+    /// Whether the database ignores `statement` inside a transaction, where
+    /// the engine runs a migration: `generate`'s capture, which runs the up
+    /// outside one, leaves it out to see what the engine will.
+    fn ignored_in_transaction(&self, _statement: &str) -> bool {
+        false
+    }
+
     /// `rows:digest` of a table's whole contents in a stable row order,
     /// from its quoted name and quoted columns.
     fn fingerprint(&self, table: &str, columns: &[String]) -> String;
+
+    /// `expression` as text, for reading another tool's tracking table with
+    /// the text-row reader.
+    fn text_of(&self, expression: &str) -> String {
+        format!("CAST({expression} AS TEXT)")
+    }
+
+    /// The bytes of a binary `expression` as hexadecimal text (either case).
+    fn hex_of(&self, expression: &str) -> String {
+        format!("hex({expression})")
+    }
 
     /// The queries a [`Snapshot`] of the schema is read with.
     fn snapshot_queries(&self) -> &'static CatalogQueries;

@@ -38,6 +38,15 @@ pub(crate) struct TrackingSql {
     pub insert_log: &'static str,
     /// The newest N log rows (N bound as an integer), oldest first.
     pub select_log: &'static str,
+    /// Creates `_rollback_progress` if it does not exist: apart from the
+    /// others, so that a database whose tracking tables an older version
+    /// created gets it when it first needs it.
+    pub create_progress: &'static str,
+    /// Inserts or replaces a progress row: version, script, statement_index,
+    /// statement_count, checksum.
+    pub upsert_progress: &'static str,
+    /// Deletes the progress row of one version.
+    pub delete_progress: &'static str,
 }
 
 /// Everything a backend spells its own way, handed to
@@ -109,6 +118,10 @@ pub(crate) struct BackupSql {
 /// `select_applied` where the column names need no quoting.
 pub(crate) const SELECT_APPLIED: &str = "SELECT version, name, checksum_algorithm, up_checksum, \
      down_checksum, down_sql, applied_at, execution_ms, dirty, tool_version FROM _rollback_migrations";
+
+/// `select_progress` in SQL every database speaks.
+pub(crate) const SELECT_PROGRESS: &str = "SELECT version, script, statement_index, statement_count, \
+     checksum FROM _rollback_progress";
 
 /// `insert_log` with `?` placeholders (SQLite, MySQL).
 #[cfg(any(feature = "sqlite", feature = "mysql"))]

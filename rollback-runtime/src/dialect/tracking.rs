@@ -8,9 +8,12 @@ use sqlx::query::Query;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
 use super::connection::MigrationConnection;
+use super::statements::SELECT_PROGRESS;
 #[cfg(doc)]
 use super::statements::TrackingSql;
-use crate::records::{AppliedList, AppliedMigration, LogEntry, Operation, Outcome};
+use crate::records::{
+    AppliedList, AppliedMigration, Direction, LogEntry, Operation, Outcome, ScriptProgress,
+};
 
 /// The tracking tables of a migration connection: what the engine reads and
 /// writes besides the migrations themselves.
@@ -38,6 +41,19 @@ pub(crate) trait TrackingTables: Send {
     async fn insert_log(&mut self, entry: &LogEntry) -> Result<(), sqlx::Error>;
 
     async fn log(&mut self, limit: u32) -> Result<Vec<LogEntry>, sqlx::Error>;
+
+    /// Creates `_rollback_progress` if it does not exist.
+    async fn create_progress(&mut self) -> Result<(), sqlx::Error>;
+
+    /// Every progress row; none when the table does not exist.
+    async fn progress(&mut self) -> Result<Vec<ScriptProgress>, sqlx::Error>;
+
+    /// Inserts or replaces the progress row of `progress.version`.
+    async fn save_progress(&mut self, progress: &ScriptProgress) -> Result<(), sqlx::Error>;
+
+    /// Forgets the progress row of `version`; nothing to do when the table
+    /// does not exist.
+    async fn delete_progress(&mut self, version: &str) -> Result<(), sqlx::Error>;
 }
 
 #[async_trait]
@@ -162,6 +178,58 @@ where
                 })
             })
             .collect()
+    }
+
+    async fn create_progress(&mut self) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(self.sql.tracking.create_progress)
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn progress(&mut self) -> Result<Vec<ScriptProgress>, sqlx::Error> {
+        let Some(rows) = self.select_tracked(SELECT_PROGRESS).await? else {
+            return Ok(Vec::new());
+        };
+        rows.iter()
+            .map(|row| {
+                let script: String = row.try_get("script")?;
+                Ok(ScriptProgress {
+                    version: row.try_get("version")?,
+                    direction: Direction::parse(&script).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown script `{script}`").into())
+                    })?,
+                    statement: row.try_get("statement_index")?,
+                    statements: row.try_get("statement_count")?,
+                    checksum: row.try_get("checksum")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_progress(&mut self, progress: &ScriptProgress) -> Result<(), sqlx::Error> {
+        sqlx::query(self.sql.tracking.upsert_progress)
+            .bind(progress.version.as_str())
+            .bind(progress.direction.as_str())
+            .bind(progress.statement)
+            .bind(progress.statements)
+            .bind(progress.checksum.as_str())
+            .execute(&mut self.conn)
+            .await
+            .map(drop)
+    }
+
+    async fn delete_progress(&mut self, version: &str) -> Result<(), sqlx::Error> {
+        match sqlx::query(self.sql.tracking.delete_progress)
+            .bind(version)
+            .execute(&mut self.conn)
+            .await
+        {
+            Err(sqlx::Error::Database(error)) if (self.sql.tracking.missing_table)(&*error) => {
+                Ok(())
+            }
+            result => result.map(drop),
+        }
     }
 }
 

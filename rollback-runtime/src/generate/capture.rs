@@ -10,7 +10,7 @@ use rollback_core::sql::{Inverse, InversePart, Unnamed};
 
 use super::fallback::drop_created;
 use crate::dialect::Inspector;
-use crate::dialect::{Named, NotRecreated, backend};
+use crate::dialect::{Named, NotRecreated, Surrounding, backend};
 use crate::error::display_chain;
 
 /// What undoes one up statement, in the order the down runs it.
@@ -28,6 +28,9 @@ pub(super) struct Block {
     pub cannot_invert: Option<String>,
     /// Why the statement needs no undoing, when it needs none.
     pub skipped: Option<String>,
+    /// What the whole down must run between, outside a transaction, for
+    /// this block to be right.
+    pub surrounding: Option<Surrounding>,
 }
 
 /// Why the capture stopped: the up itself failed, or the catalog could not
@@ -55,6 +58,7 @@ pub(super) enum CaptureFailure {
 /// A part of an inverse, answered as far as it can be before the statement runs.
 enum Answer {
     Sql(Vec<String>, Vec<String>),
+    Surrounded(Vec<String>, Vec<String>, Surrounding),
     Unnamed(Unnamed, BTreeSet<Named>),
     Cannot(String),
 }
@@ -79,10 +83,16 @@ pub(super) async fn capture(
                 .map_err(|source| CaptureFailure::Catalog { line, source })?;
             answers.push(answer);
         }
-        inspector
-            .execute(&inverse.statement)
-            .await
-            .map_err(|source| CaptureFailure::Statement { line, source })?;
+        // The engine runs a transactional up inside a transaction: what the
+        // database ignores there is left out here too.
+        let ignored = !up.no_transaction()
+            && backend(inspector.dialect()).ignored_in_transaction(&inverse.statement);
+        if !ignored {
+            inspector
+                .execute(&inverse.statement)
+                .await
+                .map_err(|source| CaptureFailure::Statement { line, source })?;
+        }
         let mut block = Block {
             line,
             statement: inverse.statement,
@@ -90,6 +100,7 @@ pub(super) async fn capture(
             notes: Vec::new(),
             cannot_invert: None,
             skipped: inverse.skipped,
+            surrounding: None,
         };
         for answer in answers {
             finish(inspector, answer, &mut block)
@@ -110,7 +121,12 @@ async fn answer(inspector: &mut Inspector, part: InversePart) -> Result<Answer, 
             .recreate(inspector, &need)
             .await
         {
-            Ok(recreated) => Answer::Sql(recreated.statements, recreated.notes),
+            Ok(recreated) => match recreated.surrounding {
+                Some(surrounding) => {
+                    Answer::Surrounded(recreated.statements, recreated.notes, surrounding)
+                }
+                None => Answer::Sql(recreated.statements, recreated.notes),
+            },
             // A `CREATE OR REPLACE` that creates: the down drops it. A
             // `DROP … IF EXISTS` of nothing: there is nothing to put back.
             Err(NotRecreated::Missing(_)) => Answer::Sql(
@@ -163,6 +179,11 @@ async fn finish(
         Answer::Sql(sql, notes) => {
             block.sql.extend(sql);
             block.notes.extend(notes);
+        }
+        Answer::Surrounded(sql, notes, surrounding) => {
+            block.sql.extend(sql);
+            block.notes.extend(notes);
+            block.surrounding = Some(surrounding);
         }
         Answer::Unnamed(unnamed, before) => {
             let after = backend(inspector.dialect())

@@ -163,8 +163,16 @@ async fn generate_in(
     let mut next = 0;
     for &index in targets {
         if let Some(previous) = index.checked_sub(1).filter(|previous| *previous >= next) {
-            let migration = replay.set.migrations()[previous].clone();
-            replay.apply(&migration).await?;
+            // The migrations in between run as they are, on the tables
+            // they name emptied of sentinel rows, as `verify` runs each.
+            let between = replay.set.migrations()[next..=previous].to_vec();
+            let ups: Vec<&str> = between
+                .iter()
+                .map(|migration| migration.up().sql())
+                .collect();
+            let schema = replay.inspector.snapshot().await?;
+            replay.prepare_sentinels(&schema, &ups).await;
+            replay.apply(&between[between.len() - 1]).await?;
         }
         let migration = replay.set.migrations()[index].clone();
         let (down, stop) = generate_one(replay, index, &migration).await?;
@@ -205,7 +213,8 @@ async fn generate_one(
         }
     };
     let text = render::down(migration, &blocks);
-    let with_down = migration.with_down(Script::from_text(&text, false));
+    let no_transaction = render::surrounding(&blocks).is_some();
+    let with_down = migration.with_down(Script::from_text(&text, no_transaction));
     let mut set = replay.set.migrations().to_vec();
     set[index] = with_down.clone();
     replay.set = Cow::Owned(MigrationSet::new(set));
@@ -220,7 +229,8 @@ async fn generate_one(
         .any(|block| block.cannot_invert.is_some() && may_add_rows(&block.statement, dialect));
     let rebuild = match undo(replay, &blocks, &before).await? {
         Undone::AsBefore => match replay.check(&with_down, &before, &mut report).await? {
-            Next::Continue(_) => adds_rows,
+            // A failed round trip has rebuilt the scratch database already.
+            Next::Continue(_) => adds_rows && report.result == VerifyResult::Pass,
             // The up ran in the capture, so this is the up run again after
             // the down: the down left what the up cannot run on (rows it
             // inserted into a table that was there before).
@@ -262,7 +272,21 @@ enum Undone {
 /// Runs the down's statements as the capture left the database (the up
 /// applied, untracked) and compares the schema with `before`.
 async fn undo(replay: &mut Replay<'_>, blocks: &[Block], before: &Snapshot) -> Result<Undone> {
-    for block in blocks {
+    let surrounding = render::surrounding(blocks).unwrap_or_default();
+    let around = Block {
+        line: 0,
+        statement: String::new(),
+        sql: surrounding.before,
+        notes: Vec::new(),
+        cannot_invert: None,
+        skipped: None,
+        surrounding: None,
+    };
+    let after = Block {
+        sql: surrounding.after,
+        ..around.clone()
+    };
+    for block in std::iter::once(&around).chain(blocks).chain([&after]) {
         for sql in &block.sql {
             if let Err(error) = replay.inspector.execute(sql).await {
                 return Ok(Undone::Differently(vec![format!(

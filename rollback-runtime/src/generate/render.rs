@@ -6,6 +6,7 @@
 use rollback_core::Migration;
 
 use super::capture::Block;
+use crate::dialect::Surrounding;
 
 /// How every generated down begins: `generate --write` overwrites a down
 /// file only when it holds no SQL, or begins with this.
@@ -20,6 +21,16 @@ pub(super) fn down(migration: &Migration, blocks: &[Block]) -> String {
         "{GENERATED_HEADER} from {}: each statement undoes one of the up's, newest first.\n",
         migration.up_path()
     );
+    let surrounding = surrounding(blocks);
+    if let Some(surrounding) = &surrounding {
+        text.push_str(
+            "-- It runs outside a transaction, between the statements that make it right:\n\
+             -- rollback:no-transaction\n\n",
+        );
+        for sql in &surrounding.before {
+            text.push_str(&format!("{};\n", sql.trim_end()));
+        }
+    }
     for block in blocks {
         if block.sql.is_empty() && block.cannot_invert.is_none() {
             continue;
@@ -46,7 +57,18 @@ pub(super) fn down(migration: &Migration, blocks: &[Block]) -> String {
             ));
         }
     }
+    if let Some(surrounding) = &surrounding {
+        text.push('\n');
+        for sql in &surrounding.after {
+            text.push_str(&format!("{};\n", sql.trim_end()));
+        }
+    }
     text
+}
+
+/// What the down must run between, when a block needs it.
+pub(super) fn surrounding(blocks: &[Block]) -> Option<Surrounding> {
+    blocks.iter().find_map(|block| block.surrounding.clone())
 }
 
 /// `sql` on one line: every run of white space one space.

@@ -160,9 +160,17 @@ pub fn differences(expected: &Snapshot, actual: &Snapshot) -> Vec<Difference> {
     let belongs_to_gone_table = |key: &ObjectKey| {
         key.kind != "table" && gone_tables.iter().any(|table| of_table(key, table))
     };
-    let mut found = Vec::new();
+    let moved = Moved::find(expected, actual);
+    let mut found = moved.renames.clone();
     for (key, attributes) in &expected.objects {
-        match actual.objects.get(key) {
+        if moved.expected.contains(key) {
+            continue;
+        }
+        let other = actual
+            .objects
+            .get(key)
+            .filter(|_| !moved.actual.contains(key));
+        match other {
             None if belongs_to_gone_table(key) => {}
             None => found.push(Difference::Missing(key.clone(), definition(attributes))),
             Some(other) => {
@@ -191,11 +199,90 @@ pub fn differences(expected: &Snapshot, actual: &Snapshot) -> Vec<Difference> {
         }
     }
     for (key, attributes) in &actual.objects {
-        if !expected.objects.contains_key(key) && !belongs_to_gone_table(key) {
+        let matched = expected.objects.contains_key(key) && !moved.expected.contains(key);
+        if !matched && !moved.actual.contains(key) && !belongs_to_gone_table(key) {
             found.push(Difference::Unexpected(key.clone(), definition(attributes)));
         }
     }
     found
+}
+
+/// Kinds whose objects are told apart by their definition, not by their
+/// name alone: a table can hold two foreign keys on one column, and a down
+/// that rebuilds it with one of them gives that one the first name
+/// (PostgreSQL's `t_a_fkey` for what was `t_a_fkey1`, MySQL's `t_ibfk_1`
+/// for `t_ibfk_2`), or SQLite's name, made of the columns, for both.
+/// Matched by name only, the lost key would read as the kept key's rules
+/// changing.
+const MATCHED_BY_DEFINITION: [&str; 2] = ["constraint", "foreign key"];
+
+/// The objects of [`MATCHED_BY_DEFINITION`] kinds that one snapshot has
+/// under one name and the other, with exactly the same attributes, under
+/// another name of the same table: the same object, renamed.
+#[derive(Default)]
+struct Moved<'s> {
+    /// The expected objects matched so, under their expected names.
+    expected: std::collections::BTreeSet<&'s ObjectKey>,
+    /// The actual objects matched so, under their actual names.
+    actual: std::collections::BTreeSet<&'s ObjectKey>,
+    /// The renames that are differences: a constraint's name is the
+    /// database's (a later migration may drop it by name); SQLite's foreign
+    /// keys have none.
+    renames: Vec<Difference>,
+}
+
+impl<'s> Moved<'s> {
+    fn find(expected: &'s Snapshot, actual: &'s Snapshot) -> Moved<'s> {
+        let unmatched = |from: &'s Snapshot, to: &'s Snapshot| {
+            from.objects
+                .iter()
+                .filter(|(key, attributes)| {
+                    MATCHED_BY_DEFINITION.contains(&key.kind.as_str())
+                        && to.objects.get(*key) != Some(*attributes)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut candidates = unmatched(actual, expected);
+        let mut moved = Moved::default();
+        for (key, attributes) in unmatched(expected, actual) {
+            let Some(at) = candidates.iter().position(|(other, other_attributes)| {
+                other.kind == key.kind
+                    && owner(other) == owner(key)
+                    && *other_attributes == attributes
+            }) else {
+                continue;
+            };
+            let (other, _) = candidates.remove(at);
+            moved.expected.insert(key);
+            moved.actual.insert(other);
+            if key.kind == "constraint" {
+                moved.renames.push(Difference::Changed {
+                    object: key.clone(),
+                    attribute: "name".to_owned(),
+                    expected: own_name(key).to_owned(),
+                    actual: own_name(other).to_owned(),
+                });
+            }
+        }
+        moved
+    }
+}
+
+/// What a constraint or foreign key belongs to: its table (`orders` of
+/// `orders.orders_ibfk_1`), or for SQLite's foreign keys the name without
+/// the rules that tell apart keys on the same columns.
+fn owner(key: &ObjectKey) -> &str {
+    match key.kind.as_str() {
+        "constraint" => key.name.rsplit_once('.').map_or("", |(table, _)| table),
+        _ => key.name.split(" [").next().unwrap_or_default(),
+    }
+}
+
+/// A constraint's own name, without its table.
+fn own_name(key: &ObjectKey) -> &str {
+    key.name
+        .rsplit_once('.')
+        .map_or(&key.name, |(_, name)| name)
 }
 
 /// Tables present in both snapshots whose columns are the same but in
@@ -298,6 +385,26 @@ impl Snapshot {
     pub fn tables(&self) -> impl Iterator<Item = &str> {
         table_names(self)
     }
+
+    /// The snapshot without `table` and what belongs to it (its columns,
+    /// keys, constraints, and the indexes and triggers the catalog says are
+    /// on it): another tool's tracking table is that tool's, not the
+    /// schema's, and a scratch replay never has it.
+    pub fn without_table(mut self, table: &str) -> Snapshot {
+        let of_it = |key: &ObjectKey, attributes: &BTreeMap<String, String>| {
+            key.name == table
+                || of_table(key, table)
+                || key
+                    .name
+                    .strip_prefix(table)
+                    .is_some_and(|rest| rest.starts_with('('))
+                || attributes.get("table").is_some_and(|owner| owner == table)
+        };
+        self.objects
+            .retain(|key, attributes| !of_it(key, attributes));
+        self.column_order.remove(table);
+        self
+    }
 }
 
 /// Whitespace runs become one space; a trailing `;` goes; a timestamp
@@ -393,6 +500,68 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_foreign_key_is_missing_not_another_key_changed() {
+        let key = |name: &str, rule: &str| {
+            row(
+                "constraint",
+                &format!("child.{name}"),
+                "definition",
+                &format!("FOREIGN KEY (parent_id) REFERENCES parent(id) ON DELETE {rule}"),
+            )
+        };
+        let before = Snapshot::from_rows(
+            [
+                key("child_parent_id_fkey", "CASCADE"),
+                key("child_parent_id_fkey1", "SET NULL"),
+            ],
+            [],
+        );
+        let after = Snapshot::from_rows([key("child_parent_id_fkey", "SET NULL")], []);
+        assert_eq!(
+            diff(&before, &after),
+            [
+                "constraint child.child_parent_id_fkey1: name child_parent_id_fkey1 → child_parent_id_fkey",
+                "constraint child.child_parent_id_fkey: missing (FOREIGN KEY (parent_id) REFERENCES parent(id) ON DELETE CASCADE)",
+            ]
+        );
+        // One key whose rule changed is still one change.
+        let changed = Snapshot::from_rows([key("child_parent_id_fkey", "CASCADE")], []);
+        assert_eq!(
+            diff(&after, &changed),
+            [
+                "constraint child.child_parent_id_fkey: definition FOREIGN KEY (parent_id) REFERENCES parent(id) ON DELETE SET NULL → FOREIGN KEY (parent_id) REFERENCES parent(id) ON DELETE CASCADE"
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlite_foreign_keys_match_by_their_rules() {
+        let key = |name: &str, rule: &str| row("foreign key", name, "on delete", rule);
+        let before = Snapshot::from_rows(
+            [
+                key(
+                    "child(parent_id) → parent(id) [on delete CASCADE]",
+                    "CASCADE",
+                ),
+                key(
+                    "child(parent_id) → parent(id) [on delete SET NULL]",
+                    "SET NULL",
+                ),
+            ],
+            [],
+        );
+        let after = Snapshot::from_rows([key("child(parent_id) → parent(id)", "SET NULL")], []);
+        assert_eq!(
+            diff(&before, &after),
+            ["foreign key child(parent_id) → parent(id) [on delete CASCADE]: missing"]
+        );
+        assert_eq!(
+            diff(&after, &before),
+            ["foreign key child(parent_id) → parent(id) [on delete CASCADE]: unexpected"]
+        );
+    }
+
+    #[test]
     fn long_values_are_shown_where_they_differ() {
         let start = "SELECT aa, bb, cc, dd, ee, ff, gg, hh, ii, jj, kk, ll, mm, nn, oo, pp, r, s, t, u, v, w, x, y";
         let (expected, actual) = contrast(
@@ -415,6 +584,30 @@ mod tests {
         let after = Snapshot::default();
         assert_eq!(diff(&before, &after), ["table orders: missing"]);
         assert_eq!(diff(&after, &before), ["table orders: unexpected"]);
+    }
+
+    #[test]
+    fn a_table_is_left_out_with_what_belongs_to_it() {
+        let snapshot = Snapshot::from_rows(
+            [
+                row("table", "schema_migrations", "kind", "table"),
+                row("column", "schema_migrations.version", "type", "bigint"),
+                row("unique", "schema_migrations(version)", "", ""),
+                row("index", "version_unique", "table", "schema_migrations"),
+                row("table", "schema_migrations_archive", "kind", "table"),
+                row("table", "users", "kind", "table"),
+            ],
+            [("schema_migrations".to_owned(), "version".to_owned())],
+        );
+        let left = snapshot.without_table("schema_migrations");
+        assert_eq!(
+            left.objects
+                .keys()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["table schema_migrations_archive", "table users"]
+        );
+        assert!(left.column_order.is_empty());
     }
 
     #[test]

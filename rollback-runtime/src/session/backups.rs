@@ -1,11 +1,13 @@
-//! The backup operations of a session: list, restore, drop.
+//! The backup operations of a session: list, restore, drop, prune.
 
 use chrono::Utc;
 use rollback_core::{MigrationSet, Version};
 
 use super::Session;
-use crate::backup::{self, Backup, RestoreReport};
+use crate::backup::{self, Backup, PruneRule, RestoreReport};
+use crate::dialect;
 use crate::error::{Error, Refusal, Result};
+use crate::progress::{Event, Progress};
 use crate::records::{Operation, TrackingChange};
 use crate::state;
 use crate::telemetry;
@@ -55,6 +57,70 @@ impl Session {
         }
         .await;
         self.release(result).await
+    }
+
+    /// Deletes the backups `rule` selects, oldest first: each one's copies
+    /// and catalog rows, in a step of its own with a `prune` row in
+    /// `_rollback_log` naming its migration. Returns what was deleted.
+    pub async fn prune_backups(&mut self, rule: &PruneRule) -> Result<Vec<Backup>> {
+        self.driver.lock().await?;
+        let result = self.prune_locked(rule, &mut |_| {}).await;
+        self.release(result).await
+    }
+
+    /// [`Session::prune_backups`] under the lock, each deletion reported.
+    pub(super) async fn prune_locked(
+        &mut self,
+        rule: &PruneRule,
+        progress: Progress<'_>,
+    ) -> Result<Vec<Backup>> {
+        let backups = self.backups().await?;
+        let chosen: Vec<Backup> = rule
+            .select(&backups, Utc::now())
+            .into_iter()
+            .cloned()
+            .collect();
+        for backup in &chosen {
+            let started = Utc::now();
+            self.driver
+                .begin_step(false)
+                .await
+                .map_err(Error::database("starting the prune's transaction"))?;
+            let outcome = backup::drop_backup(&mut *self.driver, backup).await;
+            self.finish_step(
+                Operation::Prune,
+                &backup.version,
+                &backup.name,
+                false,
+                started,
+                outcome,
+                0,
+                TrackingChange::Unchanged,
+            )
+            .await?;
+            progress(&Event::Pruned { backup });
+        }
+        Ok(chosen)
+    }
+
+    /// Refuses a backup database where copies cannot live in another one.
+    pub(super) fn check_backup_database(&self, database: Option<&str>) -> Result<()> {
+        let Some(database) = database else {
+            return Ok(());
+        };
+        let spelling = dialect::spelling(self.dialect());
+        let reason = if database.is_empty() {
+            "a database needs a name".to_owned()
+        } else if spelling.backup_database(database).is_none() {
+            spelling.backup_readers(None)
+        } else {
+            return Ok(());
+        };
+        Err(Error::BackupDatabase {
+            database: database.to_owned(),
+            dialect: self.dialect().as_str(),
+            reason,
+        })
     }
 
     async fn find_backup(&mut self, id: Option<i64>) -> Result<Backup> {

@@ -11,10 +11,12 @@ use rollback_core::sql::{StatementClass, analyze_statement, split};
 use super::{Session, Step};
 use crate::backup;
 use crate::error::{Error, Result, display_chain};
-use crate::execute::{ScriptRun, run_script};
+use crate::execute::{ScriptRun, checksum_before, run_script};
 use crate::plan;
 use crate::progress::{Event, Progress};
-use crate::records::{AppliedMigration, LogEntry, Operation, StepRecord, TrackingChange};
+use crate::records::{
+    AppliedMigration, Direction, LogEntry, Operation, ScriptProgress, StepRecord, TrackingChange,
+};
 use crate::state::DownScript;
 
 impl Session {
@@ -28,7 +30,6 @@ impl Session {
         let no_transaction = migration.up().no_transaction();
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut row = AppliedMigration::for_migration(migration, started);
-        let writing = "recording the migration";
         if !mark_dirty {
             self.driver
                 .begin_script_step(no_transaction)
@@ -36,10 +37,12 @@ impl Session {
                 .map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = migration.to_string();
+        let marker =
+            mark_dirty.then(|| self.progress_of(&row.version, Direction::Up, migration.up().sql()));
         let outcome = async {
-            if mark_dirty {
+            if let Some(marker) = &marker {
                 row.dirty = true;
-                self.begin_dirty(no_transaction, &row).await?;
+                self.begin_dirty(no_transaction, &row, marker).await?;
             }
             let script = ScriptRun {
                 migration: &label,
@@ -48,6 +51,8 @@ impl Session {
                 path: Some(migration.up_path()),
                 first_line: migration.up().first_line(),
                 stays: "pending",
+                from: 1,
+                progress: marker.clone(),
             };
             run_script(&mut *self.driver, &script, progress).await?;
             row.dirty = false;
@@ -68,15 +73,19 @@ impl Session {
                 TrackingChange::Save(&row),
             )
             .await;
-        if let Err(error) = &finished
+        let cleared = if let Err(error) = &finished
             && mark_dirty
             && self.left_nothing(error, migration.up().sql(), no_transaction)
         {
-            self.driver
-                .tracking()
-                .delete_applied(version)
-                .await
-                .map_err(Error::database(writing))?;
+            // Where this fails too (the connection is gone), the row stays
+            // dirty at the statement that failed, which is still true; the
+            // step's own error is the one to report.
+            self.driver.tracking().delete_applied(version).await.is_ok()
+        } else {
+            false
+        };
+        if mark_dirty && (finished.is_ok() || cleared) {
+            self.forget_progress(version).await;
         }
         finished?;
         Ok(Step {
@@ -97,16 +106,18 @@ impl Session {
         row: &AppliedMigration,
         down: &DownScript,
         take_backup: bool,
+        backup_database: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<Step> {
         let no_transaction = down.no_transaction;
         let started = Utc::now();
         let timer = Instant::now();
-        let writing = "updating _rollback_migrations";
         let mark_dirty = no_transaction || !self.driver.transactional_ddl();
         let mut taken = None;
         if take_backup && mark_dirty {
-            taken = self.back_up(row, down, &mut *progress).await?;
+            taken = self
+                .back_up(row, down, backup_database, &mut *progress)
+                .await?;
         }
         if !mark_dirty {
             let opening = if take_backup {
@@ -117,14 +128,17 @@ impl Session {
             opening.map_err(Error::database("starting the migration's transaction"))?;
         }
         let label = row.label();
+        let marker = mark_dirty.then(|| self.progress_of(&row.version, Direction::Down, &down.sql));
         let outcome = async {
-            if mark_dirty {
+            if let Some(marker) = &marker {
                 let mut dirty = row.clone();
                 dirty.dirty = true;
-                self.begin_dirty(no_transaction, &dirty).await?;
+                self.begin_dirty(no_transaction, &dirty, marker).await?;
             }
             if take_backup && !mark_dirty {
-                taken = self.back_up(row, down, &mut *progress).await?;
+                taken = self
+                    .back_up(row, down, backup_database, &mut *progress)
+                    .await?;
             }
             let script = ScriptRun {
                 migration: &label,
@@ -133,6 +147,8 @@ impl Session {
                 path: down.path.as_deref(),
                 first_line: down.first_line,
                 stays: "applied",
+                from: 1,
+                progress: marker.clone(),
             };
             run_script(&mut *self.driver, &script, progress).await
         }
@@ -150,15 +166,19 @@ impl Session {
                 TrackingChange::Delete(&row.version),
             )
             .await;
-        if let Err(error) = &finished
+        let cleared = if let Err(error) = &finished
             && mark_dirty
             && self.left_nothing(error, &down.sql, no_transaction)
         {
-            self.driver
-                .tracking()
-                .save_applied(row)
-                .await
-                .map_err(Error::database(writing))?;
+            // Where this fails too (the connection is gone), the row stays
+            // dirty at the statement that failed, which is still true; the
+            // step's own error is the one to report.
+            self.driver.tracking().save_applied(row).await.is_ok()
+        } else {
+            false
+        };
+        if mark_dirty && (finished.is_ok() || cleared) {
+            self.forget_progress(&row.version).await;
         }
         finished?;
         Ok(Step {
@@ -171,27 +191,72 @@ impl Session {
         })
     }
 
-    /// Opens a step that cannot roll its changes back, recording `row` dirty
-    /// as its first write (in the same round trip as the `BEGIN` on MySQL).
-    /// A no-transaction step runs in autocommit, so the marker commits at
-    /// once. On MySQL the marker is the first write of the step's
-    /// transaction, and the implicit commit that MySQL makes before every DDL
-    /// statement commits it before the script's first DDL takes effect: the
-    /// marker is durable before anything it guards, for one commit less per
-    /// migration than committing it on its own. A step whose script fails
-    /// before any DDL rolls back, marker and all, leaving nothing.
-    async fn begin_dirty(&mut self, no_transaction: bool, row: &AppliedMigration) -> Result<()> {
+    /// Opens a step that cannot roll its changes back, recording its
+    /// `progress` and `row` dirty as its first writes (in the same round
+    /// trip as the `BEGIN` on MySQL). A no-transaction step runs in
+    /// autocommit, so the marker commits at once. On MySQL the marker is the
+    /// first write of the step's transaction, and the implicit commit that
+    /// MySQL makes before every DDL statement commits it before the
+    /// script's first DDL takes effect: the marker is durable before
+    /// anything it guards, for one commit less per migration than committing
+    /// it on its own. A step whose script fails before any DDL rolls back,
+    /// marker and all, leaving nothing.
+    pub(super) async fn begin_dirty(
+        &mut self,
+        no_transaction: bool,
+        row: &AppliedMigration,
+        progress: &ScriptProgress,
+    ) -> Result<()> {
+        if !self.progress_table {
+            self.driver
+                .tracking()
+                .create_progress()
+                .await
+                .map_err(Error::database("creating _rollback_progress"))?;
+            self.progress_table = true;
+        }
         self.driver
-            .begin_dirty_step(no_transaction, row)
+            .begin_dirty_step(no_transaction, row, progress)
             .await
             .map_err(Error::database("recording the migration dirty"))
     }
 
-    /// Copies what `down` destroys, as the database stands right before it.
+    /// The progress row of a script about to run outside a transaction, at
+    /// its first statement.
+    pub(super) fn progress_of(
+        &self,
+        version: &str,
+        direction: Direction,
+        sql: &str,
+    ) -> ScriptProgress {
+        let statements = split(sql, self.dialect());
+        ScriptProgress {
+            version: version.to_owned(),
+            direction,
+            statement: 1,
+            statements: i64::try_from(statements.len()).unwrap_or(i64::MAX),
+            checksum: checksum_before(&statements, 0),
+        }
+    }
+
+    /// Forgets a dirty step's progress once its tracking row no longer
+    /// needs it: after a success, or a failure that left nothing (the row
+    /// clean or gone again). A step left dirty keeps it: that is how far it
+    /// got. A progress row beside a clean row (or none) means nothing and is
+    /// replaced before the row is next marked dirty, so a crash before this,
+    /// or a failure of it, changes nothing: neither is reported. On MySQL
+    /// the delete joins the step's record, in its commit.
+    pub(super) async fn forget_progress(&mut self, version: &str) {
+        let _ = self.driver.tracking().delete_progress(version).await;
+    }
+
+    /// Copies what `down` destroys, as the database stands right before it,
+    /// into `database` when one is set.
     async fn back_up(
         &mut self,
         row: &AppliedMigration,
         down: &DownScript,
+        database: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<Option<backup::Backup>> {
         let timer = Instant::now();
@@ -200,7 +265,14 @@ impl Session {
         if targets.is_empty() {
             return Ok(None);
         }
-        let taken = backup::take(&mut *self.driver, &row.version, &row.name, &targets).await?;
+        let taken = backup::take(
+            &mut *self.driver,
+            &row.version,
+            &row.name,
+            &targets,
+            database,
+        )
+        .await?;
         if let Some(backup) = &taken {
             progress(&Event::BackedUp {
                 backup,
@@ -267,15 +339,19 @@ impl Session {
             }
             Err(error) => self.roll_back_step(no_transaction, error).await,
         };
-        self.audit(
-            operation,
-            version,
-            name,
-            started,
-            Some(display_chain(&error)),
-            rows_backed_up,
-        )
-        .await?;
+        // The failure's audit row is written where the connection still
+        // works; where it does not (the server went away), that error would
+        // only hide the step's own, which is the one to report.
+        let _ = self
+            .audit(
+                operation,
+                version,
+                name,
+                started,
+                Some(display_chain(&error)),
+                rows_backed_up,
+            )
+            .await;
         Err(error)
     }
 

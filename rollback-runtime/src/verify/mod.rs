@@ -10,12 +10,16 @@
 //! backups off.
 //!
 //! After a failure the run goes on, so that one run lists every broken
-//! migration: when a down or the second up fails, or leaves the database
-//! where the replay cannot continue from, the scratch database is emptied
-//! and every migration up to the failed one is applied again unchecked.
-//! Only an up that fails the first time stops the run — later migrations
-//! build on it — and they are reported `skipped`.
+//! migration, each judged on the schema the folder produces: after any
+//! round trip that fails (a difference, a down or a second up that fails),
+//! the scratch database is emptied and every migration up to the failed one
+//! is applied again, once, unchecked — what a wrong down left behind never
+//! reaches the next migration. The one exception is a down that failed and
+//! was rolled back whole by the database, which leaves the migration
+//! applied once and clean. Only an up that fails the first time stops the
+//! run — later migrations build on it — and they are reported `skipped`.
 
+mod drift;
 mod report;
 pub(crate) mod scratch;
 mod sentinels;
@@ -27,12 +31,12 @@ use rollback_core::{Migration, MigrationSet, Version};
 
 use crate::dialect::{ConnectOptions, Inspector};
 use crate::error::{Error, Result, display_chain};
-use crate::migrator::Migrator;
 use crate::progress::Event;
 use crate::schema::{Snapshot, column_order_notes, differences};
 use crate::session::{ApplyOptions, RevertOptions, Session};
 use crate::state::Selection;
 use crate::url::DatabaseUrl;
+pub use drift::{SchemaDrift, schema_drift};
 pub use report::{MigrationReport, VerifyReport, VerifyResult};
 pub use scratch::SCRATCH_PREFIX;
 use scratch::Scratch;
@@ -92,9 +96,9 @@ impl VerifyOptions {
 /// # Ok(())
 /// # }
 /// ```
-pub async fn verify(migrator: &Migrator, url: &str) -> Result<VerifyReport> {
+pub async fn verify(migrator: &impl AsRef<MigrationSet>, url: &str) -> Result<VerifyReport> {
     verify_with(
-        migrator.migrations(),
+        migrator.as_ref(),
         url,
         &VerifyOptions::default(),
         &mut |_| {},
@@ -267,10 +271,13 @@ impl<'a> Replay<'a> {
         let again = self.inspector.snapshot().await?;
         compare(&applied, &again, "after up again", checked);
         self.check_rows(&rows, "after up again", checked).await;
-        if !checked.diff.is_empty() {
-            checked.result = VerifyResult::Fail;
+        if checked.diff.is_empty() {
+            return Ok(Next::Continue(again));
         }
-        Ok(Next::Continue(again))
+        // What the failed down left (and the up ran again on) is not what
+        // the folder produces: the next migrations are judged on a rebuild.
+        checked.result = VerifyResult::Fail;
+        self.rebuild(migration).await
     }
 
     /// Empties the sentinel rows of the tables `scripts` name, and plants

@@ -124,18 +124,11 @@ pub(super) fn rename_table(old: &ObjectName, new: &ObjectName, scope: &mut Scope
     let from = table_name(old, dialect);
     let to = renamed_to(&from, new, dialect);
     if dialect == Dialect::Sqlite && scope.completes_rebuild(&from, &to) {
-        scope.rename_table(&from, to);
-        return Step::Undo(vec![
-            InversePart::Sql {
-                sql: "PRAGMA legacy_alter_table = ON".to_owned(),
-            },
-            InversePart::Sql {
-                sql: object::rename_back(Kind::Table, old, new, None),
-            },
-            InversePart::Sql {
-                sql: "PRAGMA legacy_alter_table = OFF".to_owned(),
-            },
-        ]);
+        scope.rename_table(&from, to.clone());
+        return Step::recreate(Need::RebuildRename {
+            table: to,
+            back_to: from,
+        });
     }
     let created = scope.on_created_table(&from).is_some();
     scope.rename_table(&from, to);

@@ -103,6 +103,19 @@ pub enum Need {
         /// are copied back.
         kept_columns: Vec<String>,
     },
+    /// SQLite: the rename that put a rebuilt table in place of the one the
+    /// up dropped (`ALTER TABLE new_t RENAME TO t`), undone by renaming
+    /// `table` back to `back_to` while other tables' foreign keys to `table`
+    /// keep naming it. `legacy_alter_table` keeps the views and triggers
+    /// alone; with foreign keys on, SQLite rewrites those foreign keys on
+    /// any rename, so the runtime then runs the whole down with foreign
+    /// keys off, outside a transaction (SQLite's own rebuild procedure).
+    RebuildRename {
+        /// The rebuilt table, under the name the up gave it.
+        table: TableName,
+        /// The name it had while the up filled it.
+        back_to: TableName,
+    },
     /// A dropped column: its type, nullability, default, constraints and the
     /// indexes on it.
     Column {

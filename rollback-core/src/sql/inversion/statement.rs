@@ -12,7 +12,7 @@ use super::kind::Kind;
 use super::object::{self, Creation, Object};
 use super::scope::Scope;
 use super::step::{SESSION, Step, UNKNOWN_KIND};
-use super::{alter, data, unparsed};
+use super::{alter, data, mysql_forms, unparsed};
 use crate::sql::analysis::analyzed::runs_hidden_code;
 use crate::sql::analysis::rows::changes_in;
 use crate::sql::dialect::parser_dialect;
@@ -32,9 +32,20 @@ pub(super) fn invert(sql: &str, scope: &mut Scope) -> Step {
                 .map(|statement| invert_parsed(statement, scope))
                 .collect(),
         ),
-        Err(error) => {
-            unparsed::invert(sql, scope).unwrap_or_else(|| Step::cannot(error.to_string()))
-        }
+        Err(error) => mysql_forms::readable_equivalent(sql, scope.dialect())
+            .and_then(|equivalent| {
+                Parser::parse_sql(parser_dialect(scope.dialect()), &equivalent).ok()
+            })
+            .map(|statements| {
+                Step::reversed(
+                    statements
+                        .iter()
+                        .map(|statement| invert_parsed(statement, scope))
+                        .collect(),
+                )
+            })
+            .or_else(|| unparsed::invert(sql, scope))
+            .unwrap_or_else(|| Step::cannot(error.to_string())),
     }
 }
 

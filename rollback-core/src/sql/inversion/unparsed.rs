@@ -4,7 +4,9 @@
 //! trips on (`CREATE SEQUENCE` with options in another order, `CREATE
 //! STATISTICS`, a function with `COST`), renames (`ALTER SEQUENCE s RENAME
 //! TO t`, `ALTER TRIGGER`, MySQL's `ALTER TABLE t RENAME INDEX a TO b`) and
-//! `DROP INDEX CONCURRENTLY`. Anything else cannot be inverted.
+//! `DROP INDEX CONCURRENTLY`, and the head of a `CREATE` whose body is a
+//! `BEGIN … END` block (MySQL's `CREATE PROCEDURE p() BEGIN …; END`).
+//! Anything else cannot be inverted.
 
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::tokenizer::Token;
@@ -21,7 +23,16 @@ use crate::sql::name::{fold, table_name};
 /// The undoing of `sql`, which the parser rejected; `None` when its form is
 /// not one read here.
 pub(super) fn invert(sql: &str, scope: &mut Scope) -> Option<Step> {
-    let tokens = single_statement_tokens(sql, scope.dialect())?;
+    let Some(tokens) = single_statement_tokens(sql, scope.dialect()) else {
+        let head = routine_head(sql, scope.dialect())?;
+        return create(
+            Words {
+                tokens: &head,
+                at: 1,
+            },
+            scope,
+        );
+    };
     let mut words = Words {
         tokens: &tokens,
         at: 0,
@@ -52,6 +63,26 @@ pub(super) fn invert(sql: &str, scope: &mut Scope) -> Option<Step> {
     } else {
         None
     }
+}
+
+/// The tokens of a `CREATE` whose body is a `BEGIN … END` block with
+/// statements in it (a MySQL procedure, function, trigger or event), up to
+/// that `BEGIN`: the head names what is created.
+fn routine_head(sql: &str, dialect: Dialect) -> Option<Vec<Token>> {
+    let tokens: Vec<Token> =
+        sqlparser::tokenizer::Tokenizer::new(crate::sql::dialect::parser_dialect(dialect), sql)
+            .tokenize()
+            .ok()?
+            .into_iter()
+            .filter(|token| !matches!(token, Token::Whitespace(_) | Token::EOF))
+            .collect();
+    let is = |token: &Token, keyword: &str| matches!(token, Token::Word(word) if word.quote_style.is_none() && word.value.eq_ignore_ascii_case(keyword));
+    if !is(tokens.first()?, "CREATE") {
+        return None;
+    }
+    let begin = tokens.iter().position(|token| is(token, "BEGIN"))?;
+    let head = &tokens[..begin];
+    (!head.contains(&Token::SemiColon)).then(|| head.to_vec())
 }
 
 /// A cursor over a statement's significant tokens.
@@ -176,6 +207,12 @@ fn kind(words: &mut Words<'_>) -> Option<Kind> {
 /// EXISTS] name …`; an index, trigger or policy with its `ON table`.
 fn create(mut words: Words<'_>, scope: &mut Scope) -> Option<Step> {
     let replace = words.keywords(&["OR", "REPLACE"]);
+    // MySQL's `DEFINER = user@host` says who runs the routine, not what it is.
+    if words.keyword("DEFINER") {
+        while words.at < words.tokens.len() && !KINDS.iter().any(|kind| words.peek_keyword(kind)) {
+            words.at += 1;
+        }
+    }
     while words
         .one_of(&["TEMP", "TEMPORARY", "UNLOGGED", "UNIQUE", "RECURSIVE"])
         .is_some()

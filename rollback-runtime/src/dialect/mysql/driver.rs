@@ -31,7 +31,7 @@ use rollback_core::sql::Dialect;
 use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError};
 use sqlx::{AssertSqlSafe, MySql, Row};
 
-use super::statements::{INSERT_LOG, REPLACE_APPLIED, SQL};
+use super::statements::{INSERT_LOG, REPLACE_APPLIED, REPLACE_PROGRESS, SQL};
 use crate::dialect::backup_tables::BackupTables;
 use crate::dialect::catalog::Catalog;
 use crate::dialect::connection::{MigrationConnection, connect_options};
@@ -41,7 +41,10 @@ use crate::dialect::options::ConnectOptions;
 use crate::dialect::tracking::TrackingTables;
 use crate::error::Limit;
 use crate::error::{Error, Result};
-use crate::records::{AppliedList, AppliedMigration, LogEntry, StepRecord, TrackingChange};
+use crate::records::{
+    AppliedList, AppliedMigration, LogEntry, PROGRESS_TABLE, ScriptProgress, StepRecord,
+    TrackingChange,
+};
 use crate::url::DatabaseUrl;
 
 /// The lock's name: under MySQL's 64-character limit for any database name.
@@ -178,26 +181,27 @@ impl Driver for MySqlDriver {
         }
     }
 
-    /// `BEGIN` and the dirty marker in one round trip, the marker's values
-    /// written as literals (a prepared statement cannot share a round trip).
-    /// The previous step's unsent record goes first, and the two commit
-    /// together before the script starts (then `BEGIN` again, for the
-    /// script's data statements): one commit for both, and a script that
-    /// fails before its first DDL statement cannot roll the record back.
-    /// Without one, the marker stays in the open transaction, and the
-    /// implicit commit before the script's first DDL statement makes it
-    /// durable.
+    /// `BEGIN`, the script's progress and the dirty marker in one round
+    /// trip, the values written as literals (a prepared statement cannot
+    /// share a round trip). The previous step's unsent record goes first,
+    /// and they commit together before the script starts (then `BEGIN`
+    /// again, for the script's data statements): one commit for all, and a
+    /// script that fails before its first DDL statement cannot roll the
+    /// record back. Without one, the marker stays in the open transaction,
+    /// and the implicit commit before the script's first DDL statement makes
+    /// it durable.
     async fn begin_dirty_step(
         &mut self,
         no_transaction: bool,
         row: &AppliedMigration,
+        progress: &ScriptProgress,
     ) -> Result<(), sqlx::Error> {
-        let upsert = upsert_literal(row);
+        let marker = format!("{}; {}", progress_literal(progress), upsert_literal(row));
         let sql = match (self.unsent_record.take(), no_transaction) {
-            (None, true) => upsert,
-            (None, false) => format!("BEGIN; {upsert}"),
-            (Some(record), true) => format!("BEGIN; {record}; {upsert}; COMMIT"),
-            (Some(record), false) => format!("BEGIN; {record}; {upsert}; COMMIT; BEGIN"),
+            (None, true) => format!("BEGIN; {marker}; COMMIT"),
+            (None, false) => format!("BEGIN; {marker}"),
+            (Some(record), true) => format!("BEGIN; {record}; {marker}; COMMIT"),
+            (Some(record), false) => format!("BEGIN; {record}; {marker}; COMMIT; BEGIN"),
         };
         self.conn.execute(&sql).await
     }
@@ -349,6 +353,36 @@ impl TrackingTables for MySqlDriver {
         self.send_record().await?;
         self.shared().log(limit).await
     }
+
+    async fn create_progress(&mut self) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
+        self.shared().create_progress().await
+    }
+
+    async fn progress(&mut self) -> Result<Vec<ScriptProgress>, sqlx::Error> {
+        self.send_record().await?;
+        self.shared().progress().await
+    }
+
+    async fn save_progress(&mut self, progress: &ScriptProgress) -> Result<(), sqlx::Error> {
+        self.send_record().await?;
+        self.conn.execute(&progress_literal(progress)).await
+    }
+
+    /// Joins the unsent record when there is one: a finished step's
+    /// progress goes in the commit that records it clean, for no commit of
+    /// its own.
+    async fn delete_progress(&mut self, version: &str) -> Result<(), sqlx::Error> {
+        let delete = delete_progress_literal(version);
+        match &mut self.unsent_record {
+            Some(record) => {
+                record.push_str("; ");
+                record.push_str(&delete);
+                Ok(())
+            }
+            None => self.shared().delete_progress(version).await,
+        }
+    }
 }
 
 /// How the MySQL driver writes a step's record in.
@@ -360,6 +394,27 @@ const LITERALS: LiteralStyle = LiteralStyle {
 /// `upsert_applied` with the row's values written in.
 fn upsert_literal(row: &AppliedMigration) -> String {
     format!("{REPLACE_APPLIED}{}", LITERALS.applied_values(row))
+}
+
+/// `upsert_progress` with the progress's values written in.
+fn progress_literal(progress: &ScriptProgress) -> String {
+    let text = LITERALS.text;
+    format!(
+        "{REPLACE_PROGRESS}({}, {}, {}, {}, {})",
+        text(&progress.version),
+        text(progress.direction.as_str()),
+        progress.statement,
+        progress.statements,
+        text(&progress.checksum),
+    )
+}
+
+/// The statement that forgets a finished migration's progress row.
+fn delete_progress_literal(version: &str) -> String {
+    format!(
+        "DELETE FROM {PROGRESS_TABLE} WHERE version = {}",
+        text_literal(version)
+    )
 }
 
 /// `insert_log` with the entry's values written in.

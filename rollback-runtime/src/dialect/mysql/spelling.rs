@@ -3,7 +3,7 @@
 use rollback_core::sql::Dialect;
 
 use super::snapshot::QUERIES;
-use crate::dialect::quote::literal;
+use crate::dialect::quote::{ident, literal};
 use crate::dialect::snapshot::CatalogQueries;
 use crate::dialect::spelling::{SentinelValue, Spelling};
 use crate::schema::Snapshot;
@@ -18,6 +18,25 @@ impl Spelling for MySql {
 
     fn rows_per_second(&self) -> i64 {
         500_000
+    }
+
+    /// Grants are per database or table: a database of their own keeps the
+    /// copies from everyone with `SELECT` on the data's database.
+    fn backup_database(&self, database: &str) -> Option<String> {
+        Some(format!(
+            "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET utf8mb4",
+            ident(Dialect::MySql, database)
+        ))
+    }
+
+    fn backup_readers(&self, database: Option<&str>) -> String {
+        match database {
+            Some(database) => format!(
+                "copies go to database {}: any user with SELECT on it, or global SELECT, can read them",
+                ident(Dialect::MySql, database)
+            ),
+            None => "copies go beside their tables: any user with SELECT on the database, or global SELECT, can read them (a backup database keeps them apart)".to_owned(),
+        }
     }
 
     /// MySQL has no `UPDATE … FROM`: the copy is joined.
@@ -43,6 +62,11 @@ impl Spelling for MySql {
                 .nth(1)
                 .map(|label| SentinelValue::loose(literal(Dialect::MySql, label))),
         )
+    }
+
+    /// `CAST(… AS TEXT)` is not MySQL's spelling.
+    fn text_of(&self, expression: &str) -> String {
+        format!("CAST({expression} AS CHAR)")
     }
 
     fn fingerprint(&self, table: &str, columns: &[String]) -> String {

@@ -23,6 +23,15 @@ macro_rules! replace_applied {
     };
 }
 
+/// `upsert_progress` up to its values, for the prepared form and the literal one.
+macro_rules! replace_progress {
+    () => {
+        "REPLACE INTO _rollback_progress
+            (version, script, statement_index, statement_count, checksum)
+         VALUES "
+    };
+}
+
 /// `insert_log` up to its values (the prepared form is the shared
 /// `INSERT_LOG_QUESTION_MARKS`).
 macro_rules! insert_log {
@@ -156,7 +165,19 @@ const TRACKING: TrackingSql = TrackingSql {
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
+    create_progress: "CREATE TABLE IF NOT EXISTS _rollback_progress (
+            version VARCHAR(255) NOT NULL PRIMARY KEY,
+            script VARCHAR(8) NOT NULL,
+            statement_index BIGINT NOT NULL,
+            statement_count BIGINT NOT NULL,
+            checksum VARCHAR(128) NOT NULL
+        ) CHARACTER SET utf8mb4",
+    upsert_progress: concat!(replace_progress!(), "(?, ?, ?, ?, ?)"),
+    delete_progress: "DELETE FROM _rollback_progress WHERE version = ?",
 };
+
+/// `upsert_progress` up to its values, for a marker written as literals.
+pub(super) const REPLACE_PROGRESS: &str = replace_progress!();
 
 /// `upsert_applied` up to its values, for a record written as literals.
 pub(super) const REPLACE_APPLIED: &str = replace_applied!();

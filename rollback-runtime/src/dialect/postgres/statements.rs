@@ -212,6 +212,19 @@ const TRACKING: TrackingSql = TrackingSql {
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = $1",
     insert_log: concat!(insert_log!(), "($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT $1) AS newest ORDER BY id",
+    create_progress: "CREATE TABLE IF NOT EXISTS _rollback_progress (
+            version TEXT PRIMARY KEY,
+            script TEXT NOT NULL,
+            statement_index BIGINT NOT NULL,
+            statement_count BIGINT NOT NULL,
+            checksum TEXT NOT NULL
+        )",
+    upsert_progress: "INSERT INTO _rollback_progress
+            (version, script, statement_index, statement_count, checksum) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (version) DO UPDATE SET script = EXCLUDED.script,
+            statement_index = EXCLUDED.statement_index,
+            statement_count = EXCLUDED.statement_count, checksum = EXCLUDED.checksum",
+    delete_progress: "DELETE FROM _rollback_progress WHERE version = $1",
 };
 
 /// `upsert_applied` up to its values, for a record written as literals.

@@ -9,8 +9,8 @@ use super::spelling::Sqlite;
 use crate::dialect::inspector::Inspector;
 use crate::dialect::quote::{ident, literal, table};
 use crate::dialect::reconstruct::{
-    NotRecreated, Reconstruct, Recreated, cell, copy_rows, delete_inserted, first_cells,
-    group_keys, kept_columns,
+    NotRecreated, Reconstruct, Recreated, Surrounding, cell, copy_rows, delete_inserted,
+    first_cells, group_keys, kept_columns,
 };
 
 const SQLITE: Dialect = Dialect::Sqlite;
@@ -29,6 +29,9 @@ impl Reconstruct for Sqlite {
                 rows_from,
                 kept_columns,
             } => table_rebuilt(inspector, table, rows_from, kept_columns).await,
+            Need::RebuildRename { table, back_to } => {
+                rebuild_renamed_back(inspector, table, back_to).await
+            }
             Need::Column { table, column } => dropped_column(inspector, table, column).await,
             Need::Index { index, .. } => single(inspector, "index", index).await,
             Need::View {
@@ -50,6 +53,42 @@ impl Reconstruct for Sqlite {
             ))),
         }
     }
+}
+
+/// The rebuilt `table` renamed back to `back_to`, with `legacy_alter_table`
+/// on so that views and triggers keep their text. With foreign keys on,
+/// SQLite rewrites other tables' foreign keys to `table` on any rename, and
+/// the down's `DROP TABLE` of the renamed copy would run their `ON DELETE`
+/// actions: the whole down then runs with foreign keys off, outside a
+/// transaction (which is the only place SQLite lets them be turned off),
+/// as SQLite's own rebuild procedure does.
+async fn rebuild_renamed_back(
+    inspector: &mut Inspector,
+    renamed: &TableName,
+    back_to: &TableName,
+) -> Result<Recreated, NotRecreated> {
+    main_only(renamed)?;
+    let recreated = Recreated::from_statements(vec![
+        "PRAGMA legacy_alter_table = ON".to_owned(),
+        format!(
+            "ALTER TABLE {} RENAME TO {}",
+            table(SQLITE, renamed),
+            ident(SQLITE, &back_to.name)
+        ),
+        "PRAGMA legacy_alter_table = OFF".to_owned(),
+    ]);
+    let foreign_keys = first_cells(
+        inspector,
+        "SELECT CAST(foreign_keys AS TEXT) FROM pragma_foreign_keys",
+    )
+    .await?;
+    if foreign_keys.first().is_none_or(|on| on != "1") {
+        return Ok(recreated);
+    }
+    Ok(recreated.surrounded(Surrounding {
+        before: vec!["PRAGMA foreign_keys = OFF".to_owned()],
+        after: vec!["PRAGMA foreign_keys = ON".to_owned()],
+    }))
 }
 
 /// The `CREATE` of one index, view or trigger.

@@ -55,9 +55,14 @@ pub(crate) static QUERIES: CatalogQueries = CatalogQueries {
             ", fks AS (SELECT tabs.name AS t, f.id, f.seq, f.\"table\" AS parent, f.\"from\", f.\"to\",
                   f.on_update, f.on_delete, f.\"match\"
                   FROM tabs, pragma_foreign_key_list(tabs.name) AS f ORDER BY tabs.name, f.id, f.seq),
-             keys AS (SELECT t || '(' || group_concat(\"from\", ', ') || ') → ' || parent || '('
-                  || group_concat(coalesce(\"to\", ''), ', ') || ')' AS name,
-                  on_update, on_delete, \"match\" FROM fks GROUP BY t, id)
+             bases AS (SELECT t || '(' || group_concat(\"from\", ', ') || ') → ' || parent || '('
+                  || group_concat(coalesce(\"to\", ''), ', ') || ')' AS base,
+                  on_update, on_delete, \"match\" FROM fks GROUP BY t, id),
+             keys AS (SELECT CASE WHEN count(*) OVER (PARTITION BY base) > 1
+                      THEN base || ' [on update ' || on_update || ', on delete ' || on_delete
+                          || ', match ' || \"match\" || ']'
+                      ELSE base END AS name,
+                  on_update, on_delete, \"match\" FROM bases)
              SELECT 'foreign key', name, 'on update', on_update FROM keys
              UNION ALL SELECT 'foreign key', name, 'on delete', on_delete FROM keys
              UNION ALL SELECT 'foreign key', name, 'match', \"match\" FROM keys"

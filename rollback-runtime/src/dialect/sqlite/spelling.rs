@@ -22,6 +22,10 @@ impl Spelling for Sqlite {
         2_000_000
     }
 
+    fn backup_readers(&self, _database: Option<&str>) -> String {
+        "copies go beside their tables in the database file: whoever can read the file can read them".to_owned()
+    }
+
     fn implicit_row_key(&self) -> Option<&'static str> {
         Some("rowid")
     }
@@ -40,6 +44,23 @@ impl Spelling for Sqlite {
         true
     }
 
+    /// `PRAGMA foreign_keys = …` is a no-op inside a transaction: an up that
+    /// says it runs with foreign keys as the connection has them.
+    fn ignored_in_transaction(&self, statement: &str) -> bool {
+        let words: String = statement
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let Some(pragma) = words.strip_prefix("pragma") else {
+            return false;
+        };
+        let name = pragma.split_once('.').map_or(pragma, |(_, name)| name);
+        ["foreign_keys=", "foreign_keys(", "\"foreign_keys\"="]
+            .iter()
+            .any(|form| name.starts_with(form))
+    }
+
     fn fingerprint(&self, table: &str, columns: &[String]) -> String {
         let row: Vec<String> = columns
             .iter()
@@ -53,5 +74,30 @@ impl Spelling for Sqlite {
 
     fn snapshot_queries(&self) -> &'static CatalogQueries {
         &QUERIES
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_setting_foreign_keys_is_ignored_in_a_transaction() {
+        for ignored in [
+            "PRAGMA foreign_keys = OFF",
+            "pragma FOREIGN_KEYS=1",
+            "PRAGMA main.foreign_keys = ON",
+            "PRAGMA foreign_keys(0)",
+        ] {
+            assert!(Sqlite.ignored_in_transaction(ignored), "{ignored}");
+        }
+        for kept in [
+            "PRAGMA foreign_key_check",
+            "PRAGMA foreign_keys",
+            "PRAGMA legacy_alter_table = ON",
+            "SELECT 1",
+        ] {
+            assert!(!Sqlite.ignored_in_transaction(kept), "{kept}");
+        }
     }
 }

@@ -95,4 +95,14 @@ const TRACKING: TrackingSql = TrackingSql {
     delete_applied: "DELETE FROM _rollback_migrations WHERE version = ?",
     insert_log: INSERT_LOG_QUESTION_MARKS,
     select_log: "SELECT * FROM (SELECT * FROM _rollback_log ORDER BY id DESC LIMIT ?) AS newest ORDER BY id",
+    create_progress: "CREATE TABLE IF NOT EXISTS _rollback_progress (
+            version TEXT PRIMARY KEY NOT NULL,
+            script TEXT NOT NULL,
+            statement_index INTEGER NOT NULL,
+            statement_count INTEGER NOT NULL,
+            checksum TEXT NOT NULL
+        )",
+    upsert_progress: "INSERT OR REPLACE INTO _rollback_progress
+            (version, script, statement_index, statement_count, checksum) VALUES (?, ?, ?, ?, ?)",
+    delete_progress: "DELETE FROM _rollback_progress WHERE version = ?",
 };

@@ -151,6 +151,7 @@ fn line(version: &str, name: &str, state: MigrationState) -> MigrationStatus {
         execution_ms: None,
         down_modified: false,
         irreversible: None,
+        stopped_at: None,
     }
 }
 

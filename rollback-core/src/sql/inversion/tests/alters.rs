@@ -269,3 +269,26 @@ fn a_mysql_table_comment_is_read_back() {
         Some("the down drops table t, which this up creates")
     );
 }
+
+#[test]
+fn mysql_drop_key_and_parenthesized_add_column() {
+    let my = Dialect::MySql;
+    assert_eq!(
+        parts("ALTER TABLE t DROP KEY t_a", my),
+        [recreate(Need::Index {
+            index: table("t_a"),
+            table: Some(table("t")),
+        })]
+    );
+    assert_eq!(
+        down(
+            "ALTER TABLE t ADD COLUMN (c INT NOT NULL DEFAULT 1, d VARCHAR(10))",
+            my
+        ),
+        ["ALTER TABLE t DROP COLUMN d", "ALTER TABLE t DROP COLUMN c"]
+    );
+    assert_eq!(
+        down("ALTER TABLE t ADD (c INT)", my),
+        ["ALTER TABLE t DROP COLUMN c"]
+    );
+}

@@ -69,9 +69,10 @@ fn sqlite_rebuild_copies_the_rows_back() {
     assert_eq!(
         parts,
         [
-            sql("PRAGMA legacy_alter_table = ON"),
-            sql("ALTER TABLE users RENAME TO users_new"),
-            sql("PRAGMA legacy_alter_table = OFF"),
+            recreate(Need::RebuildRename {
+                table: table("users"),
+                back_to: table("users_new"),
+            }),
             recreate(Need::TableRebuild {
                 table: table("users"),
                 rows_from: table("users_new"),

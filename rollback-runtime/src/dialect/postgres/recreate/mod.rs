@@ -87,6 +87,9 @@ impl Reconstruct for Postgres {
                 object_kind,
                 object,
             } => objects::comment(inspector, object_kind, object).await,
+            Need::RebuildRename { .. } => Err(NotRecreated::Unsupported(
+                "PostgreSQL rebuilds no table by renaming a copy in its place".to_owned(),
+            )),
         }
     }
 

@@ -1,7 +1,9 @@
 //! `cargo rollback generate UP_FILE [--write]`: the down for an up, inverted
 //! from its statements, what they remove read back from a scratch database
 //! built by the earlier migrations, and proved by `verify`'s round trip
-//! before anything is written (DESIGN §7).
+//! before anything is written (DESIGN §7). `generate --missing` does it for
+//! every migration of the folder that lacks its down, in one run
+//! (`missing.rs`).
 //!
 //! Without `--write` the down goes to stdout, the verdict to stderr, so
 //! `generate up.sql > down.sql` works and nothing is changed. With it, the
@@ -9,24 +11,27 @@
 //! was inverted (or `--allow-partial` accepts the `-- rollback: cannot
 //! invert:` lines), and only over a down that holds no SQL or that
 //! `generate` wrote before: a hand-written down is never overwritten.
+//! `--allow-irreversible` writes a down that marks the migration
+//! irreversible where none restores the schema.
+
+mod files;
+pub mod missing;
+mod verdict;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use rollback_runtime::generate::{
-    GENERATED_HEADER, GenerateOptions, GeneratedDown, generate_downs,
-};
-use rollback_runtime::migration::{
-    EmptyDown, Layout, LoadOptions, Migration, MigrationSet, read_directives,
-};
+use anyhow::Result;
+use rollback_runtime::generate::{GenerateOptions, GeneratedDown, generate_downs};
+use rollback_runtime::migration::{EmptyDown, LoadOptions, Migration, MigrationSet};
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs};
-use crate::failure::{FAILED, RefusedError, SUCCESS, UsageError, warn};
+use crate::failure::{UsageError, warn};
 use crate::output::{Output, print_line};
 use crate::project::{Project, database_url};
+use verdict::{Allowances, Verdict, exit_code, failure_reason, irreversible_down};
 
 /// `generate`'s options.
 pub struct GenerateArgs<'a> {
@@ -36,14 +41,29 @@ pub struct GenerateArgs<'a> {
     pub write: bool,
     /// Write it even with statements that cannot be inverted.
     pub allow_partial: bool,
+    /// Where no down restores the schema, write one that marks the
+    /// migration irreversible.
+    pub allow_irreversible: bool,
 }
 
-/// The JSON document: the generated down, and where it was written.
+impl GenerateArgs<'_> {
+    fn allowances(&self) -> Allowances {
+        Allowances {
+            partial: self.allow_partial,
+            irreversible: self.allow_irreversible,
+        }
+    }
+}
+
+/// The JSON document: the generated down, its verdict, and where it was
+/// written.
 #[derive(Serialize)]
 struct Generated<'a> {
     #[serde(flatten)]
     down: &'a GeneratedDown,
+    verdict: Verdict,
     written: Option<&'a Path>,
+    marked_irreversible: bool,
 }
 
 /// What a `generate` run produced.
@@ -54,9 +74,9 @@ pub struct Outcome {
     pub migration: Migration,
     /// Where it was written, if it was.
     pub written: Option<PathBuf>,
-    /// Whether it is fit to be written: verified, and complete unless
-    /// `--allow-partial`.
-    pub fit: bool,
+    /// Whether what was written marks the migration irreversible.
+    pub marked_irreversible: bool,
+    allowances: Allowances,
 }
 
 impl Outcome {
@@ -64,13 +84,16 @@ impl Outcome {
     pub fn document(&self) -> impl Serialize + '_ {
         Generated {
             down: &self.down,
+            verdict: Verdict::of(&self.down),
             written: self.written.as_deref(),
+            marked_irreversible: self.marked_irreversible,
         }
     }
 
-    /// The exit code: a down that is not fit fails the run.
+    /// The exit code: 0 for a down that is accepted, 4 (`PARTIAL`) for a
+    /// partial one that is not, 1 when no down restores the schema.
     pub fn exit_code(&self) -> u8 {
-        if self.fit { SUCCESS } else { FAILED }
+        exit_code([Verdict::of(&self.down)], self.allowances)
     }
 
     /// The down on stdout (unless written), the verdict on stderr.
@@ -89,52 +112,69 @@ pub async fn run(global: &GlobalArgs, args: &GenerateArgs<'_>, output: Output) -
     Ok(outcome.exit_code())
 }
 
-/// Generates the down, and writes it when asked and fit.
+/// Generates the down, and writes it when asked and accepted.
 pub async fn produce(global: &GlobalArgs, args: &GenerateArgs<'_>) -> Result<Outcome> {
     let project = Project::resolve(global)?;
     let set = load(&project)?;
     let migration = find(&set, args.up_file, &project.migrations)?.clone();
-    let destination = PathBuf::from(migration.down_path());
     if args.write {
-        writable(&migration, &destination)?;
+        files::writable(&migration)?;
     }
     let url = database_url(global)?;
-    let options = GenerateOptions::new()
-        .init_sql(project.init_sql.clone())
-        .statement_timeout(global.statement_timeout);
-    let mut ignore = |_: &GeneratedDown| {};
-    let generating = generate_downs(
-        &set,
-        std::slice::from_ref(migration.version()),
-        &url,
-        &options,
-        &mut ignore,
-    );
-    let generated = tokio::select! {
-        generated = generating => generated?,
-        _ = tokio::signal::ctrl_c() => {
-            anyhow::bail!("generate interrupted; its scratch database was dropped")
-        }
-    };
+    let generated = generate(global, &project, &set, &[&migration], &url).await?;
     let Some(down) = generated.into_iter().next() else {
         anyhow::bail!("no down was generated for {migration}");
     };
-    let fit = down.verified() && (down.complete() || args.allow_partial);
-    let written = if args.write && fit {
-        write(&migration, &destination, &down.down)?;
-        Some(destination)
+    let verdict = Verdict::of(&down);
+    let allowances = args.allowances();
+    let (written, marked_irreversible) = if args.write && allowances.accepts(verdict) {
+        let irreversible = verdict == Verdict::CannotInvert;
+        let text = if irreversible {
+            irreversible_down(&migration, &failure_reason(&down))
+        } else {
+            down.down.clone()
+        };
+        (Some(files::write(&migration, &text)?), irreversible)
     } else {
-        None
+        (None, false)
     };
     Ok(Outcome {
         down,
         migration,
         written,
-        fit,
+        marked_irreversible,
+        allowances,
     })
 }
 
-/// The folder, with downs that are missing or empty (the ones to generate).
+/// Generates the downs of `migrations` in one replay, Ctrl-C dropping the
+/// scratch database.
+async fn generate(
+    global: &GlobalArgs,
+    project: &Project,
+    set: &MigrationSet,
+    migrations: &[&Migration],
+    url: &str,
+) -> Result<Vec<GeneratedDown>> {
+    let options = GenerateOptions::new()
+        .init_sql(project.init_sql.clone())
+        .statement_timeout(global.statement_timeout);
+    let versions: Vec<_> = migrations
+        .iter()
+        .map(|migration| migration.version().clone())
+        .collect();
+    let mut ignore = |_: &GeneratedDown| {};
+    let generating = generate_downs(set, &versions, url, &options, &mut ignore);
+    tokio::select! {
+        generated = generating => Ok(generated?),
+        _ = tokio::signal::ctrl_c() => {
+            anyhow::bail!("generate interrupted; its scratch database was dropped")
+        }
+    }
+}
+
+/// The folder, with downs that are missing or empty (the ones to generate),
+/// and sqlx's simple migrations (an up with no down).
 fn load(project: &Project) -> Result<MigrationSet> {
     let options = LoadOptions {
         empty_down: EmptyDown::Irreversible,
@@ -162,67 +202,12 @@ fn find<'a>(set: &'a MigrationSet, up_file: &Path, folder: &Path) -> Result<&'a 
         })
 }
 
-/// Refuses, before any work, to overwrite a down written by hand or one
-/// that declares the migration irreversible.
-fn writable(migration: &Migration, destination: &Path) -> Result<()> {
-    let down = migration.down().sql();
-    let declared_irreversible = read_directives(down).is_ok_and(|d| d.irreversible.is_some());
-    let hand_written = !migration.down().is_blank() && !down.starts_with(GENERATED_HEADER);
-    if declared_irreversible || hand_written {
-        return Err(RefusedError(format!(
-            "{} already holds a down{}; generate writes only over a down with no SQL or one it wrote (without --write it prints its own, to compare)",
-            destination.display(),
-            if declared_irreversible {
-                " that marks the migration irreversible"
-            } else {
-                " written by hand"
-            }
-        ))
-        .into());
-    }
-    Ok(())
-}
-
-/// Writes the down file; a dbmate file gets its `-- migrate:down` section replaced.
-fn write(migration: &Migration, destination: &Path, down: &str) -> Result<()> {
-    let text = match migration.layout() {
-        Layout::SingleFile => {
-            let file = fs::read_to_string(destination)
-                .with_context(|| format!("reading {}", destination.display()))?;
-            with_down_section(&file, down).ok_or_else(|| {
-                UsageError(format!(
-                    "{} has no `-- migrate:down` line to write the down after",
-                    destination.display()
-                ))
-            })?
-        }
-        Layout::Flat | Layout::Directory => down.to_owned(),
-    };
-    fs::write(destination, text).with_context(|| format!("writing {}", destination.display()))
-}
-
-/// `file` with everything after its `-- migrate:down` line replaced by `down`.
-fn with_down_section(file: &str, down: &str) -> Option<String> {
-    let mut offset = 0;
-    for line in file.split_inclusive('\n') {
-        offset += line.len();
-        if line.trim().eq_ignore_ascii_case("-- migrate:down") {
-            let mut text = file[..offset].to_owned();
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str(down);
-            return Some(text);
-        }
-    }
-    None
-}
-
 fn show(outcome: &Outcome, args: &GenerateArgs<'_>, output: Output) {
     let Outcome {
         down,
         migration,
         written,
+        marked_irreversible,
         ..
     } = outcome;
     let report = &down.verification;
@@ -276,26 +261,16 @@ fn show(outcome: &Outcome, args: &GenerateArgs<'_>, output: Output) {
         Some(path) => lines.push(format!("wrote {}", path.display())),
         None if down.verified() && !down.complete() && !args.allow_partial => lines.push(
             format!(
-                "{}some statements cannot be inverted: --allow-partial accepts the down with its `-- rollback: cannot invert:` lines",
+                "{}some statements cannot be inverted (exit 4): --allow-partial accepts the down with its `-- rollback: cannot invert:` lines",
                 if args.write { "not written: " } else { "" }
             ),
         ),
         None => {}
     }
-    let _ = writeln!(anstream::stderr().lock(), "{}", lines.join("\n"));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_down_section_is_replaced() {
-        let file = "-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\n-- to do\n";
-        assert_eq!(
-            with_down_section(file, "DROP TABLE t;\n").as_deref(),
-            Some("-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\nDROP TABLE t;\n")
+    if *marked_irreversible {
+        lines.push(
+            "the down written marks the migration irreversible (--allow-irreversible)".to_owned(),
         );
-        assert_eq!(with_down_section("CREATE TABLE t (a int);\n", "x"), None);
     }
+    let _ = writeln!(anstream::stderr().lock(), "{}", lines.join("\n"));
 }
