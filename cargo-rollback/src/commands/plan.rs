@@ -13,7 +13,7 @@ use crate::output::{Output, print_line};
 use crate::plan_text;
 use crate::project::Project;
 use crate::selection::{down_choice, selection};
-use crate::session::{with_session, with_session_at};
+use crate::session::with_session;
 use crate::wording::{migrations, milliseconds};
 
 pub async fn run(
@@ -62,21 +62,11 @@ pub async fn plan_target(
     options: &RevertOptions,
     target: &Target,
 ) -> Result<RollbackPlan> {
-    let Context {
-        global,
-        project,
-        set,
-        output,
-    } = *context;
-    with_session_at(
-        &target.url,
-        global,
-        project,
-        false,
-        output,
-        async |session| Ok(session.plan_revert(set, options).await?),
-    )
-    .await
+    context
+        .with_session(target, false, async |session| {
+            Ok(session.plan_revert(context.set, options).await?)
+        })
+        .await
 }
 
 /// `plan` on one target of a fleet, as its line.

@@ -6,6 +6,7 @@ use rollback_runtime::session::RevertOptions;
 use rollback_runtime::{Error, Step};
 
 use crate::cli::{GlobalArgs, RevertArgs};
+use crate::commands::plan::plan_options;
 use crate::confirm::confirm_plan;
 use crate::failure::{SUCCESS, warn};
 use crate::fleet::{Context, Target, TargetDone};
@@ -13,8 +14,7 @@ use crate::output::{Output, print_line};
 use crate::plan_text;
 use crate::progress::RunView;
 use crate::project::Project;
-use crate::selection::{down_choice, selection};
-use crate::session::{with_session, with_session_at};
+use crate::session::with_session;
 use crate::wording::{migrations, milliseconds};
 
 /// What the session did: a MySQL rehearsal only plans; anything else runs.
@@ -76,17 +76,14 @@ pub async fn run(global: &GlobalArgs, args: &RevertArgs, output: Output) -> Resu
 
 /// What the rollback's options ask of the runtime.
 pub fn revert_options(args: &RevertArgs, project: &Project) -> Result<RevertOptions> {
-    Ok(RevertOptions::new(selection(&args.selection)?)
-        .down_choice(down_choice(&args.selection))
-        .backup(!args.no_backup)
-        .dry_run(args.dry_run)
-        .snapshot(args.snapshot.clone())
-        .backup_database(
-            args.backup_database
-                .clone()
-                .or_else(|| project.backup_database.clone()),
-        )
-        .backup_retention(project.backup_retention))
+    Ok(plan_options(
+        &args.selection,
+        args.no_backup,
+        args.backup_database.clone(),
+        project,
+    )?
+    .dry_run(args.dry_run)
+    .snapshot(args.snapshot.clone()))
 }
 
 /// The rollback on one target of a fleet (confirmed once for the whole
@@ -96,28 +93,17 @@ pub async fn on_target(
     options: &RevertOptions,
     target: &Target,
 ) -> Result<TargetDone> {
-    let Context {
-        global,
-        project,
-        set,
-        output,
-    } = *context;
-    with_session_at(
-        &target.url,
-        global,
-        project,
-        false,
-        output,
-        async |session| {
+    context
+        .with_session(target, false, async |session| {
             if options.dry_run && !session.can_rehearse() {
-                let plan = session.plan_revert(set, options).await?;
+                let plan = session.plan_revert(context.set, options).await?;
                 let result = format!(
                     "cannot rehearse (DDL commits at once here): would revert {}",
                     migrations(plan.migrations.len())
                 );
                 return Ok(TargetDone::with_detail(result, plan));
             }
-            let steps = session.revert(set, options, &mut |_| {}).await?;
+            let steps = session.revert(context.set, options, &mut |_| {}).await?;
             let backups: Vec<String> = steps
                 .iter()
                 .filter_map(|step| step.backup_id.map(|id| id.to_string()))
@@ -133,7 +119,6 @@ pub async fn on_target(
                 ),
             };
             Ok(TargetDone::with_detail(result, steps))
-        },
-    )
-    .await
+        })
+        .await
 }

@@ -10,7 +10,7 @@ use crate::failure::{SUCCESS, warn};
 use crate::fleet::{Context, Standing, Target, TargetDone};
 use crate::output::{Output, ago, print_line};
 use crate::project::Project;
-use crate::session::{with_session, with_session_at};
+use crate::session::with_session;
 use crate::wording::label;
 
 pub async fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
@@ -52,25 +52,15 @@ pub async fn run(global: &GlobalArgs, output: Output) -> Result<u8> {
 /// `status` on one target of a fleet: where it stands, for the fleet's
 /// grouping by version.
 pub async fn on_target(context: &Context<'_>, target: &Target) -> Result<TargetDone> {
-    let Context {
-        global,
-        project,
-        set,
-        output,
-    } = *context;
-    let status = with_session_at(
-        &target.url,
-        global,
-        project,
-        false,
-        output,
-        async |session| Ok(session.status(set).await?),
-    )
-    .await;
+    let status = context
+        .with_session(target, false, async |session| {
+            Ok(session.status(context.set).await?)
+        })
+        .await;
     let lines = match status {
         Ok(lines) => lines,
         Err(error) => match error.downcast_ref::<Error>() {
-            Some(Error::DatabaseMissing { .. }) => statuses(set, &[]),
+            Some(Error::DatabaseMissing { .. }) => statuses(context.set, &[]),
             _ => return Err(error),
         },
     };

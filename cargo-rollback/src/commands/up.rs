@@ -12,7 +12,7 @@ use crate::output::Output;
 use crate::progress::RunView;
 use crate::project::Project;
 use crate::selection::parse_version;
-use crate::session::{with_session, with_session_at};
+use crate::session::with_session;
 use crate::wording::{label, migrations, milliseconds};
 
 pub async fn run(
@@ -86,22 +86,12 @@ pub async fn on_target(
     options: &ApplyOptions,
     target: &Target,
 ) -> Result<TargetDone> {
-    let Context {
-        global,
-        project,
-        set,
-        output,
-    } = *context;
     let rehearsal = options.dry_run;
-    let steps = with_session_at(
-        &target.url,
-        global,
-        project,
-        !rehearsal,
-        output,
-        async |session| Ok(session.apply(set, options, &mut |_| {}).await?),
-    )
-    .await?;
+    let steps = context
+        .with_session(target, !rehearsal, async |session| {
+            Ok(session.apply(context.set, options, &mut |_| {}).await?)
+        })
+        .await?;
     let result = match (rehearsal, steps.last()) {
         (true, _) => format!("rehearsed {}, nothing changed", migrations(steps.len())),
         (false, None) => "up to date".to_owned(),

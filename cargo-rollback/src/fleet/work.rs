@@ -2,12 +2,17 @@
 //! back: the shared inputs are loaded once for the whole fleet, and each
 //! target's result is one short line (plus its JSON), never a log.
 
+use anyhow::Result;
 use rollback_runtime::migration::MigrationSet;
+use rollback_runtime::session::Session;
 use serde::Serialize;
 
 use crate::cli::GlobalArgs;
 use crate::output::Output;
 use crate::project::Project;
+use crate::session::with_session_at;
+
+use super::Target;
 
 /// What every target of a run shares: the options, the project and its
 /// migrations, read once.
@@ -21,6 +26,27 @@ pub struct Context<'a> {
     /// How the run prints (each target's own output is off: the fleet prints
     /// one line per target).
     pub output: Output,
+}
+
+impl Context<'_> {
+    /// Opens `target` with the fleet's shared settings, runs `work` in it
+    /// and closes it, as a single-database command's session does.
+    pub async fn with_session<T>(
+        &self,
+        target: &Target,
+        create_if_missing: bool,
+        work: impl AsyncFnOnce(&mut Session) -> Result<T>,
+    ) -> Result<T> {
+        with_session_at(
+            &target.url,
+            self.global,
+            self.project,
+            create_if_missing,
+            self.output,
+            work,
+        )
+        .await
+    }
 }
 
 /// One target's result, as a command reports it.
