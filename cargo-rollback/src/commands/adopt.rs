@@ -8,6 +8,7 @@ use rollback_runtime::verify::VerifyOptions;
 
 use crate::cli::{GlobalArgs, ToolArg};
 use crate::failure::{RefusedError, SUCCESS};
+use crate::fleet::{Context, Target, TargetDone};
 use crate::output::Output;
 use crate::project::Project;
 use crate::session::with_session;
@@ -23,15 +24,7 @@ pub struct AdoptArgs {
 pub async fn run(global: &GlobalArgs, args: &AdoptArgs, output: Output) -> Result<u8> {
     let project = Project::resolve(global)?;
     let set = project.load_migrations(output)?;
-    let options = AdoptOptions::new()
-        .from(args.from.map(tool))
-        .dry_run(args.dry_run)
-        .accept_drift(args.accept_drift)
-        .replay(
-            VerifyOptions::new()
-                .init_sql(project.init_sql.clone())
-                .statement_timeout(global.statement_timeout),
-        );
+    let options = adopt_options(global, &project, args);
     let adoption = with_session(global, &project, false, output, async |session| {
         Ok(adopt(session, &set, &options).await?)
     })
@@ -41,6 +34,50 @@ pub async fn run(global: &GlobalArgs, args: &AdoptArgs, output: Output) -> Resul
     } else {
         say(&adoption, args, output);
     }
+    refuse_a_drifted_rehearsal(&adoption, args)?;
+    Ok(SUCCESS)
+}
+
+/// What the command's flags and the project's settings ask of adoption.
+pub fn adopt_options(global: &GlobalArgs, project: &Project, args: &AdoptArgs) -> AdoptOptions {
+    AdoptOptions::new()
+        .from(args.from.map(tool))
+        .dry_run(args.dry_run)
+        .accept_drift(args.accept_drift)
+        .replay(
+            VerifyOptions::new()
+                .init_sql(project.init_sql.clone())
+                .statement_timeout(global.statement_timeout),
+        )
+}
+
+/// `adopt` on one target of a fleet: a target another tool migrated is
+/// taken over with the same checks, and one with nothing to adopt is done.
+pub async fn on_target(
+    context: &Context<'_>,
+    options: &AdoptOptions,
+    args: &AdoptArgs,
+    target: &Target,
+) -> Result<TargetDone> {
+    let adoption = context
+        .with_session(target, false, async |session| {
+            Ok(adopt(session, context.set, options).await?)
+        })
+        .await?;
+    refuse_a_drifted_rehearsal(&adoption, args)?;
+    let tool = adoption.tool;
+    let count = migrations(adoption.adopted.len());
+    let result = match (adoption.adopted.is_empty(), adoption.dry_run) {
+        (true, _) => format!("nothing to adopt from {tool}"),
+        (false, true) => format!("would adopt {count} from {tool}"),
+        (false, false) => format!("adopted {count} from {tool}"),
+    };
+    Ok(TargetDone::with_detail(result, adoption))
+}
+
+/// A dry run exits as the real run would: refused when the schema drifted
+/// and the differences were not accepted.
+fn refuse_a_drifted_rehearsal(adoption: &Adoption, args: &AdoptArgs) -> Result<()> {
     if adoption.dry_run && !adoption.drift.is_empty() && !args.accept_drift {
         return Err(RefusedError(
             "a real run would refuse: the schema differs from the folder's migrations (--accept-drift records anyway)"
@@ -48,7 +85,7 @@ pub async fn run(global: &GlobalArgs, args: &AdoptArgs, output: Output) -> Resul
         )
         .into());
     }
-    Ok(SUCCESS)
+    Ok(())
 }
 
 fn tool(arg: ToolArg) -> AdoptFrom {

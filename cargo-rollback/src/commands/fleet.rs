@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{plan, revert, status, up, verify};
+use super::{adopt, plan, revert, status, up, verify};
 use crate::cli::{Cli, Command};
 use crate::failure::UsageError;
 use crate::fleet::{self, Context, Fleet, Pace, confirm_fleet_rollback};
@@ -64,8 +64,21 @@ pub async fn run(cli: &Cli, path: &Path, output: Output) -> Result<u8> {
             let options = verify::verify_options(&context, from.as_deref())?;
             fleet.run(async |target| verify::on_target(&context, &options, target).await).await
         }
+        Some(Command::Adopt {
+            from,
+            dry_run,
+            accept_drift,
+        }) => {
+            let args = adopt::AdoptArgs {
+                from: *from,
+                dry_run: *dry_run,
+                accept_drift: *accept_drift,
+            };
+            let options = adopt::adopt_options(global, &project, &args);
+            fleet.run(async |target| adopt::on_target(&context, &options, &args, target).await).await
+        }
         Some(_) => Err(UsageError(
-            "--targets runs `up`, `status`, `plan`, `verify` and the rollback; this command works on one database or on the folder".to_owned(),
+            "--targets runs `up`, `status`, `plan`, `verify`, `adopt` and the rollback; this command works on one database or on the folder".to_owned(),
         )
         .into()),
     }

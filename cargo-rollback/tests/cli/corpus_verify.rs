@@ -5,9 +5,9 @@
 //! a false alarm) or a real improvement, to be written into docs/verify.md.
 //! Where the corpus is absent the tests say so and pass.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
+use crate::corpus::corpus;
 use crate::support::{Db, Project};
 
 /// One corpus and what verify finds in it.
@@ -20,15 +20,6 @@ struct Findings {
     /// The migrations that fail or error, oldest first, with a piece of one
     /// of their diff lines or their error.
     failing: &'static [(&'static str, &'static str, &'static str)],
-}
-
-fn corpus(name: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if !root.is_dir() {
-        eprintln!("corpus verify tests skipped: {} is absent", root.display());
-        return None;
-    }
-    Some(root.join(name))
 }
 
 fn check(expected: &Findings) {

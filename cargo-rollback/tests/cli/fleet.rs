@@ -472,3 +472,78 @@ fn a_fleet_rollback_at_a_terminal_shows_the_fleet_plan_and_asks_once() {
     let tenant = ScratchDatabase::sqlite_file(&project.root().join("tenant_1.db"));
     assert!(!tenant.has_table("notes") && tenant.has_table("accounts"));
 }
+
+/// `adopt --targets`: tenants golang-migrate migrated are taken over with
+/// the checks of a single adoption. A tenant left dirty fails with its
+/// reason and is left as it was, the others are adopted, and a rerun finds
+/// nothing left to adopt.
+#[test]
+fn a_fleet_another_tool_migrated_is_adopted_tenant_by_tenant() {
+    let project = project();
+    let mut urls = Vec::new();
+    for (name, dirty) in [("a.db", "FALSE"), ("b.db", "FALSE"), ("c.db", "TRUE")] {
+        let path = project.root().join(name);
+        std::fs::File::create(&path).expect("the tenant's file");
+        let tenant = ScratchDatabase::sqlite_file(&path);
+        for statement in [
+            "CREATE TABLE accounts (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(40))",
+            "INSERT INTO notes (id, body) VALUES (1, 'kept')",
+            "CREATE TABLE tags (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE schema_migrations (version uint64, dirty bool)",
+            "CREATE UNIQUE INDEX version_unique ON schema_migrations (version)",
+            &format!("INSERT INTO schema_migrations (version, dirty) VALUES (3, {dirty})"),
+        ] {
+            tenant.execute(statement);
+        }
+        urls.push(sqlite_url(&project, name));
+    }
+    let targets = targets_file(&project, "tenants.txt", &urls);
+
+    let adopted = fleet(
+        &project,
+        &targets,
+        &["adopt", "--continue-on-error", "--format", "json"],
+    );
+    assert_eq!(adopted.code, 1, "{}", adopted.stderr);
+    let done = by_status(&adopted, "ok");
+    assert_eq!(done.len(), 2, "{}", adopted.stdout);
+    for target in &done {
+        let result = target["result"].as_str().expect("a result");
+        assert!(result.starts_with("adopted 3 migrations"), "{target}");
+    }
+    let failed = by_status(&adopted, "failed");
+    assert_eq!(failed.len(), 1, "{}", adopted.stdout);
+    assert!(
+        failed[0]["target"]
+            .as_str()
+            .expect("a target")
+            .ends_with("c.db"),
+        "{failed:?}"
+    );
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .expect("an error")
+            .contains("dirty"),
+        "{failed:?}"
+    );
+    let refused = ScratchDatabase::sqlite_file(&project.root().join("c.db"));
+    assert!(!refused.has_table("_rollback_migrations"));
+
+    let status = fleet(&project, &targets, &["status", "--continue-on-error"]);
+    assert!(
+        status.stdout.contains("0003 tags: 2 targets"),
+        "{}",
+        status.stdout
+    );
+
+    let again = fleet(&project, &targets, &["adopt", "--continue-on-error"]);
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert_eq!(
+        again.stdout.matches("nothing to adopt").count(),
+        2,
+        "{}",
+        again.stdout
+    );
+}

@@ -3,23 +3,11 @@
 //! and Vaultwarden, dbmate for ncps. Where the corpus is absent the tests
 //! say so and pass.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use super::tools::{Peer, run_over};
+use crate::corpus::corpus;
 use crate::support::Db;
-
-fn corpus(name: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if !root.is_dir() {
-        eprintln!(
-            "corpus adoption tests skipped: {} is absent",
-            root.display()
-        );
-        return None;
-    }
-    Some(root.join(name))
-}
 
 /// `peer` migrates the corpus `name` (recording `count` migrations: all,
 /// or those before one this server cannot run); `adopt` records every one
