@@ -315,6 +315,11 @@ fn a_backup_can_be_dropped_after_confirmation(#[case] db: Db) {
     dropped.success();
     assert!(dropped.stdout.contains("Dropped backup 1 of 3 events"));
     assert!(copies(&project).is_empty());
+    let log = project.log_lines();
+    assert!(
+        log.last().is_some_and(|line| line.starts_with("prune ")),
+        "{log:?}"
+    );
     assert_eq!(
         project.run(&["backups", "--format", "json"]).json(),
         serde_json::json!([])

@@ -47,12 +47,12 @@ impl Session {
         .await
     }
 
-    /// Drops backup `id`'s copies and forgets it.
+    /// Drops backup `id`'s copies and forgets it, logged as a `prune`.
     pub async fn drop_backup(&mut self, id: i64) -> Result<Backup> {
         self.driver.lock().await?;
         let result = async {
             let backup = self.find_backup(Some(id)).await?;
-            backup::drop_backup(&mut *self.driver, &backup).await?;
+            self.delete_backup(&backup).await?;
             Ok(backup)
         }
         .await;
@@ -81,26 +81,36 @@ impl Session {
             .cloned()
             .collect();
         for backup in &chosen {
-            let started = Utc::now();
-            self.driver
-                .begin_step(false)
-                .await
-                .map_err(Error::database("starting the prune's transaction"))?;
-            let outcome = backup::drop_backup(&mut *self.driver, backup).await;
-            self.finish_step(
-                Operation::Prune,
-                &backup.version,
-                &backup.name,
-                false,
-                started,
-                outcome,
-                0,
-                TrackingChange::Unchanged,
-            )
-            .await?;
+            self.delete_backup(backup).await?;
             progress(&Event::Pruned { backup });
         }
         Ok(chosen)
+    }
+
+    /// Deletes one backup's copies and catalog rows for good, in a step of
+    /// its own with a `prune` row in `_rollback_log` naming its migration:
+    /// data deleted on purpose leaves a trace, whether a rule chose it or a
+    /// person named it.
+    async fn delete_backup(&mut self, backup: &Backup) -> Result<()> {
+        let started = Utc::now();
+        self.driver
+            .begin_step(false)
+            .await
+            .map_err(Error::database(
+                "starting the backup deletion's transaction",
+            ))?;
+        let outcome = backup::drop_backup(&mut *self.driver, backup).await;
+        self.finish_step(
+            Operation::Prune,
+            &backup.version,
+            &backup.name,
+            false,
+            started,
+            outcome,
+            0,
+            TrackingChange::Unchanged,
+        )
+        .await
     }
 
     /// Refuses a backup database where copies cannot live in another one.
