@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+use rollback_runtime::sql::Dialect;
 
 /// Reversible, verified SQL migrations: apply, inspect and roll back.
 ///
@@ -396,15 +397,28 @@ pub enum Format {
     Github,
 }
 
-/// `lint --dialect`.
+/// `lint --dialect`, and `dialect` in `[package.metadata.rollback.lint]`:
+/// one list of names for both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DialectArg {
     /// SQLite
     Sqlite,
     /// PostgreSQL
+    #[value(alias = "postgresql")]
     Postgres,
     /// MySQL and MariaDB
+    #[value(alias = "mariadb")]
     Mysql,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(arg: DialectArg) -> Dialect {
+        match arg {
+            DialectArg::Sqlite => Dialect::Sqlite,
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::MySql,
+        }
+    }
 }
 
 /// `--empty-down`.

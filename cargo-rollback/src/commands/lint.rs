@@ -14,6 +14,8 @@ use rollback_runtime::sql::lint::{Finding, Level, LintOptions, lint, rules};
 use rollback_runtime::url::DatabaseUrl;
 use serde_json::Value;
 
+use clap::ValueEnum;
+
 use crate::cli::{DialectArg, Format, GlobalArgs};
 use crate::failure::{FAILED, SUCCESS, UsageError};
 use crate::git::changed_since;
@@ -147,7 +149,8 @@ impl Config {
                 return Err(bad(key, format!("must be a string, not {value}")));
             };
             if key == "dialect" {
-                config.dialect = Some(parse_dialect(value).ok_or_else(|| {
+                let parsed = DialectArg::from_str(value, false).ok().map(Dialect::from);
+                config.dialect = Some(parsed.ok_or_else(|| {
                     bad(
                         key,
                         format!(
@@ -166,15 +169,6 @@ impl Config {
     }
 }
 
-fn parse_dialect(value: &str) -> Option<Dialect> {
-    match value {
-        "sqlite" => Some(Dialect::Sqlite),
-        "postgres" | "postgresql" => Some(Dialect::Postgres),
-        "mysql" | "mariadb" => Some(Dialect::MySql),
-        _ => None,
-    }
-}
-
 /// `--dialect`, else the configured one, else the database URL's kind
 /// (read, never connected to).
 fn dialect(
@@ -183,11 +177,7 @@ fn dialect(
     configured: Option<Dialect>,
 ) -> Result<Dialect> {
     if let Some(flag) = flag {
-        return Ok(match flag {
-            DialectArg::Sqlite => Dialect::Sqlite,
-            DialectArg::Postgres => Dialect::Postgres,
-            DialectArg::Mysql => Dialect::MySql,
-        });
+        return Ok(flag.into());
     }
     if let Some(dialect) = configured {
         return Ok(dialect);
