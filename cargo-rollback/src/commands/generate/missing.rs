@@ -17,9 +17,8 @@ use serde::Serialize;
 
 use super::files::{lacks_down, write};
 use super::verdict::{Allowances, Verdict, exit_code, failure_reason, irreversible_down};
-use super::{generate, load};
+use super::{generate, load, warn_cannot_invert};
 use crate::cli::{Format, GlobalArgs};
-use crate::failure::warn;
 use crate::output::{Output, print_line};
 use crate::project::{Project, database_url};
 use crate::wording::{label, migrations};
@@ -177,18 +176,11 @@ fn show(entries: &[Entry], args: &MissingArgs, output: Output) {
     }
     for entry in entries {
         for uninvertible in entry.generated.iter().flat_map(|down| &down.cannot_invert) {
-            warn(&format!(
-                "{} {}: line {}: cannot invert `{}`: {}",
-                entry.version,
-                entry.name,
-                uninvertible.line,
-                uninvertible
-                    .statement
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                uninvertible.reason
-            ));
+            let place = format!(
+                "{} {}: line {}",
+                entry.version, entry.name, uninvertible.line
+            );
+            warn_cannot_invert(&place, uninvertible);
         }
     }
     if output.quiet {

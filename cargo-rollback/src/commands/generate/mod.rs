@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use rollback_runtime::generate::{GenerateOptions, GeneratedDown, generate_downs};
+use rollback_runtime::generate::{GenerateOptions, GeneratedDown, Uninvertible, generate_downs};
 use rollback_runtime::migration::{EmptyDown, LoadOptions, Migration, MigrationSet};
 use serde::Serialize;
 
@@ -219,17 +219,8 @@ fn show(outcome: &Outcome, args: &GenerateArgs<'_>, output: Output) {
         return;
     }
     for uninvertible in &down.cannot_invert {
-        warn(&format!(
-            "{}:{}: cannot invert `{}`: {}",
-            migration.up_path(),
-            uninvertible.line,
-            uninvertible
-                .statement
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-            uninvertible.reason
-        ));
+        let place = format!("{}:{}", migration.up_path(), uninvertible.line);
+        warn_cannot_invert(&place, uninvertible);
     }
     if output.quiet {
         return;
@@ -273,4 +264,18 @@ fn show(outcome: &Outcome, args: &GenerateArgs<'_>, output: Output) {
         );
     }
     let _ = writeln!(anstream::stderr().lock(), "{}", lines.join("\n"));
+}
+
+/// Warns of a statement of the up that the generated down cannot undo,
+/// at `place` (where the up says it), on one line.
+fn warn_cannot_invert(place: &str, uninvertible: &Uninvertible) {
+    let statement = uninvertible
+        .statement
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    warn(&format!(
+        "{place}: cannot invert `{statement}`: {}",
+        uninvertible.reason
+    ));
 }
